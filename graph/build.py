@@ -1,0 +1,250 @@
+"""The pipeline: record files -> validate -> triples -> SHACL -> store; and the compiled-store cache.
+
+``compile_paths`` does the heavy part (rdflib, pySHACL) and is only called when a store must be
+(re)built. ``cached_store`` answers from a compiled store of the given record files, keyed by a
+hash of their bytes (and of this package's code), rebuilt only when something changed: so a
+plain ``computekg company X`` reads no records and imports no rdflib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .errors import Problem, Report, StoreError, ValidationFailed
+from .ontology import DATA_DIR, ONTOLOGY_DIR, ONTOLOGY_FILE, QUERIES_DIR
+from .store import OxigraphStore
+from .vocab import DERIVED_GRAPH, EPOCH_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH, company_iri
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+@dataclass
+class Compiled:
+    """A validated catalog and its triples, ready to load."""
+
+    catalog: object
+    graphs: dict  # graph IRI -> rdflib.Graph
+    graph: object  # their union, as checked by SHACL
+    report: Report
+
+
+def read_and_validate(paths: Sequence[str | os.PathLike], *, epoch: bool = True, known=None):
+    """Read record files and validate them (no triples yet). Returns ``Validated``."""
+    from .loaders import read_paths
+    from .validate import validate
+
+    read = read_paths(paths)
+    if not epoch:
+        read = _without_epoch(read)
+    checks = []
+    try:
+        from .epoch import validation_hooks
+
+        checks.extend(validation_hooks())
+    except ImportError:
+        pass
+    return validate(read, checks, known=known) if known is not None else validate(read, checks)
+
+
+def _without_epoch(read):
+    from .loaders import ReadResult
+
+    out = ReadResult(problems=read.problems, files=[f for f in read.files])
+    out.records = [r for r in read.records if not r.section.startswith("epoch")]
+    out.extras = {}
+    return out
+
+
+def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, shacl: bool = True,
+                  progress: Progress = _noop, known=None) -> Compiled:
+    """Validate records, build their triples and check the SHACL shapes.
+
+    Raises :class:`ValidationFailed` with every problem when anything is wrong.
+    """
+    progress("reading and validating records")
+    validated = read_and_validate(paths, epoch=epoch, known=known)
+    if validated.report.problems:
+        raise ValidationFailed(validated.report.problems)
+    progress("building triples")
+    from .triples import catalog_graphs, union
+
+    graphs = catalog_graphs(validated.catalog)
+    g = union(graphs)
+    if shacl:
+        progress(f"checking SHACL shapes on {len(g)} triples")
+        from .shacl import check
+
+        where = ", ".join(str(p) for p in paths)
+        problems = check(g, where=where)
+        if problems:
+            raise ValidationFailed(problems)
+    return Compiled(validated.catalog, graphs, g, validated.report)
+
+
+def graph_ntriples(g) -> bytes:
+    return g.serialize(format="nt", encoding="utf-8")
+
+
+def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False) -> None:
+    """Load records (default graph), the ontology and the derived relations (named graphs).
+
+    Records and dataset imports share the default graph so lookups can skip the (much slower)
+    union of named graphs; each node says where it comes from by ``prov:wasDerivedFrom``.
+    """
+    for _, g in sorted(compiled.graphs.items()):
+        data = graph_ntriples(g)
+        if bulk:
+            store.bulk_load_ntriples(data)
+        else:
+            store.load_ntriples(data)
+    load_ontology(store)
+    derive(store)
+
+
+def load_ontology(store: OxigraphStore) -> None:
+    import pyoxigraph as ox
+
+    store.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")
+    quads = ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    data = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode("utf-8")
+    store.load_ntriples(data, ONTOLOGY_GRAPH)
+
+
+def derive(store: OxigraphStore) -> None:
+    """(Re)materialise the derived relations from the CONSTRUCT queries in ``queries/derive-*.rq``."""
+    from .query import derive_queries
+
+    store.update(f"DROP SILENT GRAPH <{DERIVED_GRAPH}>")
+    lines: list[str] = []
+    for text in derive_queries():
+        lines.extend(store.query(text))  # CONSTRUCT gives N-Triples lines
+    if lines:
+        store.load_ntriples(("\n".join(sorted(set(lines))) + "\n").encode("utf-8"), DERIVED_GRAPH)
+
+
+# ---------------------------------------------------------------------------- persistent stores
+
+def _existing_names(store: OxigraphStore):
+    """What a store already holds, so a new batch may refer to it (and not redefine it)."""
+    from .query import run_named
+
+    from .vocab import CKG, DEAL_KINDS, notation
+
+    rows = run_named(store, "_existing-names")
+    known: dict[str, list] = {"companies": [], "facilities": [], "deals": []}
+    for r in rows:
+        t = r["type"].value
+        section = ("companies" if t == CKG.Company else "facilities" if t == CKG.Facility
+                   else "deals" if notation(t) in DEAL_KINDS and t.startswith(CKG.base) else None)
+        if section:
+            known[section].append((r["id"], [n for n in (r["names"] or "").split("\x1f") if n]))
+    return known
+
+
+def load_into(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike], *, epoch: bool = True,
+              replace: bool = False, progress: Progress = _noop) -> Report:
+    """Validate ``paths`` and load them into the store folder, all or nothing."""
+    store_path = Path(store_path)
+    store = OxigraphStore(store_path, read_only=False)
+    try:
+        if replace:
+            known = None
+        else:
+            known = _existing_names(store)
+            if not any(known.values()):
+                known = None
+        compiled = compile_paths(paths, epoch=epoch, progress=progress, known=known)
+        progress(f"loading {len(compiled.graph)} triples")
+        if replace:
+            store.update("CLEAR ALL")
+        fill_store(store, compiled)
+        store.flush()
+        return compiled.report
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------------------- the cache
+
+def cache_root() -> Path:
+    env = os.environ.get("COMPUTEKG_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "computekg"
+
+
+def _code_files() -> list[Path]:
+    pkg = Path(__file__).resolve().parent
+    return sorted([*pkg.rglob("*.py"), *QUERIES_DIR.glob("*.rq"), *ONTOLOGY_DIR.glob("*.ttl")])
+
+
+def cache_key(paths: Sequence[str | os.PathLike], *, epoch: bool = True) -> str:
+    """A hash of the record files' bytes and of the code that compiles them."""
+    from .loaders import file_digest_inputs
+
+    h = hashlib.sha256()
+    h.update(b"computekg-cache-v1\0" + (b"epoch" if epoch else b"no-epoch"))
+    for f in _code_files():
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in file_digest_inputs(paths):
+        h.update(str(f.resolve()).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:32]
+
+
+def default_paths() -> list[Path]:
+    return [DATA_DIR]
+
+
+def cached_store(paths: Sequence[str | os.PathLike] | None = None, *, epoch: bool = True,
+                 progress: Progress = _noop) -> OxigraphStore:
+    """A read-only store compiled from ``paths`` (the bundled data by default), built if needed."""
+    paths = list(paths) if paths else default_paths()
+    from .loaders import iter_files
+
+    _, missing = iter_files(paths)
+    if missing:
+        raise ValidationFailed(missing)
+    key = cache_key(paths, epoch=epoch)
+    root = cache_root()
+    target = root / key
+    if not (target / "CURRENT").exists():
+        progress("compiling records into a store (once; cached until they change)")
+        compiled = compile_paths(paths, epoch=epoch, progress=progress)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f"{key}.tmp-", dir=root))
+        except OSError as exc:
+            raise StoreError(f"cannot write the cache folder {root}: {exc}",
+                             "set COMPUTEKG_CACHE_DIR to a writable folder") from None
+        store = OxigraphStore(tmp, read_only=False)
+        fill_store(store, compiled, bulk=True)
+        store.close()
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)  # another process won the race: use its store
+        _prune(root, keep=key)
+    return OxigraphStore(target, read_only=True)
+
+
+def _prune(root: Path, keep: str, max_entries: int = 8) -> None:
+    """Keep the cache small: drop the oldest compiled stores beyond ``max_entries``."""
+    try:
+        entries = sorted((p for p in root.iterdir() if p.is_dir() and ".tmp-" not in p.name and p.name != keep),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for p in entries[max_entries - 1:]:
+        shutil.rmtree(p, ignore_errors=True)

@@ -1,0 +1,348 @@
+"""The ``computekg`` command line: parse options, call one library function, format the result.
+
+Heavy modules (rdflib, networkx, pyvis, pyshacl) are imported only inside the commands that
+need them; ``company``, ``deals`` and ``query`` run on pyoxigraph alone.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import BadValue, ComputeKGError, ValidationFailed
+from .output import COMPANY_DEAL_COLUMNS, DEAL_COLUMNS, FORMATS, public_deal, write_rows
+from .vocab import DEAL_KINDS, DEAL_STATUSES
+
+
+class CLIError(click.ClickException):
+    """One line on stderr: the cause, then how to fix it."""
+
+    def __init__(self, message: str, hint: str = "", exit_code: int = 1):
+        super().__init__(message + (f" ({hint})" if hint else ""))
+        self.exit_code = exit_code
+
+
+class Group(click.Group):
+    """Turns the library's typed errors into one-line messages and exit codes (1 data, 2 usage)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            for p in exc.problems:
+                click.echo(str(p), err=True)
+            raise CLIError(str(exc), exc.hint) from None
+        except BadValue as exc:
+            raise CLIError(str(exc), exc.hint, exit_code=2) from None
+        except ComputeKGError as exc:
+            raise CLIError(str(exc), getattr(exc, "hint", "")) from None
+        except BrokenPipeError:  # pragma: no cover - e.g. `computekg deals | head`
+            sys.stderr.close()
+            raise SystemExit(0)
+
+
+def format_option(choices=FORMATS, default="table"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format: data goes to stdout, messages to stderr.")
+
+
+def parse_date_option(ctx, param, value):
+    if value is None:
+        return None
+    from .dates import parse_as_of
+
+    try:
+        return parse_as_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+as_of_option = click.option("--as-of", "as_of", callback=parse_date_option, metavar="DATE",
+                            help="Keep deals in force on DATE (start <= DATE <= end; partial dates cover "
+                                 "their whole period; deals without dates are left out).")
+
+
+class State:
+    def __init__(self, data: tuple[str, ...], store: str | None, epoch: bool):
+        self.data = [Path(p) for p in data]
+        self.store_path = Path(store) if store else None
+        self.epoch = epoch
+        self._store = None
+
+    def progress(self, message: str) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"... {message}", err=True)
+
+    def store(self):
+        """The store to answer from: --store folder (read-only), else the cached compiled records."""
+        if self._store is None:
+            if self.store_path is not None:
+                from .store import open_store
+
+                self._store = open_store(self.store_path, read_only=True)
+            else:
+                from .build import cached_store
+
+                self._store = cached_store(self.data or None, epoch=self.epoch, progress=self.progress)
+        return self._store
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--data", "data", multiple=True, type=click.Path(), metavar="PATH",
+              help="Record files or folders to use instead of the bundled data/ (repeatable).")
+@click.option("--store", "store", type=click.Path(file_okay=False), metavar="DIR",
+              help="A persistent store folder filled by `computekg --store DIR load`.")
+@click.option("--no-epoch", "no_epoch", is_flag=True,
+              help="Leave out Epoch AI's datasets (included by default when the data holds them).")
+@click.version_option(__version__, prog_name="computekg")
+@click.pass_context
+def main(ctx: click.Context, data: tuple[str, ...], store: str | None, no_epoch: bool) -> None:
+    """computekg: an open knowledge graph of AI compute deals.
+
+    Who leases compute from whom, how much (MW, accelerators, money), where, when, and who says so.
+    With no options, commands answer from the bundled, sourced data.
+
+    \b
+    Examples:
+      computekg company Anthropic
+      computekg deals --kind lease --as-of 2027-01-01
+      computekg query leases
+    """
+    ctx.obj = State(data, store, not no_epoch)
+
+
+# ---------------------------------------------------------------------------- lookups
+
+@main.command()
+@click.argument("name")
+@as_of_option
+@click.option("--roll-up", "roll_up", is_flag=True, help="Include the company's subsidiaries.")
+@format_option()
+@pass_state
+def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
+    """Every deal a company is in, as customer, provider or otherwise.
+
+    NAME is the company's id, name or an alias, in any case.
+
+    \b
+    Example:
+      computekg company Anthropic --as-of 2027-01-01
+    """
+    from .lookup import company_deals
+
+    store = state.store()
+    companies = None
+    if roll_up:
+        from .lookup import resolve_company, subsidiaries
+
+        companies = subsidiaries(store, resolve_company(store, name)["id"])
+    found, deals = company_deals(store, name, as_of=as_of, companies=companies)
+    write_rows([public_deal(d) for d in deals], fmt, COMPANY_DEAL_COLUMNS)
+    what = f"{found['name']} ({found['id']})" + (f" with {len(companies) - 1} subsidiaries" if companies else "")
+    click.echo(f"{len(deals)} deal(s) for {what}" + (f" in force on {as_of}" if as_of else ""), err=True)
+
+
+@main.command()
+@click.option("--provider", help="Only deals with this provider (id, name or alias).")
+@click.option("--customer", help="Only deals with this customer (id, name or alias).")
+@click.option("--kind", type=click.Choice(list(DEAL_KINDS)), help="Only deals of this kind.")
+@click.option("--status", type=click.Choice(list(DEAL_STATUSES)), help="Only deals with this status.")
+@as_of_option
+@format_option()
+@pass_state
+def deals(state: State, provider, customer, kind, status, as_of, fmt: str) -> None:
+    """List deals, filtered by party, kind, status or date.
+
+    \b
+    Example:
+      computekg deals --customer OpenAI --kind cloud_capacity --format csv
+    """
+    from .lookup import fetch_deals, resolve_company, select_deals
+
+    store = state.store()
+    p = resolve_company(store, provider)["id"] if provider else None
+    c = resolve_company(store, customer)["id"] if customer else None
+    rows = select_deals(fetch_deals(store), provider=p, customer=c, kind=kind, status=status, as_of=as_of)
+    write_rows([public_deal(d) for d in rows], fmt, DEAL_COLUMNS)
+    click.echo(f"{len(rows)} deal(s)", err=True)
+
+
+@main.command()
+@format_option()
+@pass_state
+def companies(state: State, fmt: str) -> None:
+    """List every company with its id, kind, parent and aliases.
+
+    \b
+    Example:
+      computekg companies --format csv
+    """
+    from .lookup import company_index
+
+    rows = [{k: v for k, v in c.items() if k != "iri"} for c in company_index(state.store())]
+    write_rows(rows, fmt, [("id", lambda c: c["id"]), ("name", lambda c: c["name"]),
+                           ("kind", lambda c: c["kind"]), ("parent", lambda c: c["parent"]),
+                           ("aliases", lambda c: c["aliases"])])
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.Path(exists=True, dir_okay=False), help="Read the query from FILE.rq.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable (?NAME) to a text value; repeatable.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@format_option(choices=("table", "csv", "tsv", "json"))
+@pass_state
+def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool, fmt: str) -> None:
+    """Run SPARQL: text, a file (-f), or a named query.
+
+    SELECT, ASK, CONSTRUCT and DESCRIBE work; the ontology's prefixes (ckg:, schema:, prov:,
+    org:, xsd:...) are predeclared. Values given with -p are bound as literals, never pasted.
+
+    \b
+    Examples:
+      computekg query --list
+      computekg query leases
+      computekg query providers-of -p company_name=Anthropic
+      computekg query 'SELECT ?name WHERE { ?c a ckg:Company ; schema:name ?name } LIMIT 5'
+    """
+    from . import query as q
+    from .store import Rows
+
+    if list_:
+        write_rows([{"name": n.name, "summary": n.summary, "params": n.params} for n in q.user_queries()], fmt)
+        return
+    if file:
+        text = Path(file).read_text(encoding="utf-8")
+    elif sparql is None:
+        raise click.UsageError("give a SPARQL query, -f FILE.rq, or a query name (see --list)")
+    elif q.looks_like_query(sparql):
+        text = sparql
+    else:
+        text = q.get(sparql).text
+    bindings = {}
+    for p in params:
+        key, sep, value = p.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p/--param")
+        bindings[key.strip().lstrip("?$")] = value
+    result = q.run(state.store(), text, bindings)
+    if isinstance(result, bool):
+        write_rows([{"boolean": result}], fmt)
+    elif isinstance(result, Rows):
+        write_rows(result.rows, fmt, [(v, (lambda v: lambda r: r.get(v))(v)) for v in result.variables])
+        click.echo(f"{len(result)} row(s)", err=True)
+    else:
+        for line in result:
+            click.echo(line)
+
+
+# ---------------------------------------------------------------------------- records and stores
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--no-shacl", "no_shacl", is_flag=True, help="Skip the SHACL shapes (record checks still run).")
+@pass_state
+def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
+    """Check record files: report every problem (exit 1), or a one-line summary (exit 0).
+
+    \b
+    Example:
+      computekg validate data/
+    """
+    from .build import compile_paths
+
+    compiled = compile_paths(list(paths), epoch=state.epoch, shacl=not no_shacl, progress=state.progress)
+    for note in compiled.report.notes:
+        click.echo(f"note: {note}", err=True)
+    cat = compiled.catalog
+    click.echo(f"ok: {len(cat.companies)} companies, {len(cat.facilities)} facilities, {len(cat.deals)} deals, "
+               f"{len(compiled.graph)} triples; no problems")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--replace", is_flag=True, help="Empty the store first (otherwise records are added).")
+@pass_state
+def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
+    """Validate records, then load them into the --store folder, all or nothing.
+
+    \b
+    Example:
+      computekg --store ./kg load data/
+    """
+    if state.store_path is None:
+        raise click.UsageError("load needs a store folder: computekg --store DIR load PATH...")
+    from .build import load_into
+
+    report = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
+
+
+EXPORT_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")
+
+
+@main.command()
+@click.option("--rdf-format", "rdf_format", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
+@click.option("--with-ontology/--without-ontology", "with_ontology", default=False, show_default=True,
+              help="Include the ontology's own triples.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+@pass_state
+def export(state: State, rdf_format: str, with_ontology: bool, output: str | None) -> None:
+    """Export the whole graph as RDF (sorted, with the project's prefixes).
+
+    \b
+    Example:
+      computekg export --rdf-format turtle -o computekg.ttl
+    """
+    from .export import export_rdf
+
+    data = export_rdf(state.store(), rdf_format, with_ontology=with_ontology)
+    if output:
+        Path(output).write_bytes(data)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+@main.command()
+@format_option()
+@pass_state
+def stats(state: State, fmt: str) -> None:
+    """Coverage of the graph: counts by kind, status and year, primary sources, missing fields.
+
+    \b
+    Example:
+      computekg stats --format json
+    """
+    from .lookup import stats as compute
+
+    s = compute(state.store())
+    if fmt in ("json", "jsonl"):
+        write_rows([s], fmt)
+        return
+    rows = []
+    for key in ("companies", "facilities", "deals", "sources", "deals_with_primary_source", "primary_source_share"):
+        rows.append({"section": "total", "key": key, "value": s[key]})
+    for section in ("deals_by_kind", "deals_by_status", "deals_by_year", "fields_missing"):
+        for k, v in s[section].items():
+            rows.append({"section": section, "key": k, "value": v})
+    for section in sorted(k for k in s if k.startswith("epoch")):
+        for k, v in s[section].items():
+            rows.append({"section": section, "key": k, "value": v})
+    write_rows(rows, fmt)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,95 @@
+"""Typed exceptions and the validation problem record.
+
+This is a leaf module: every layer may import it, it imports nothing of the package.
+Only the CLI turns these into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows."""
+
+    file: str
+    line: int
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [where]
+        if self.record:
+            parts.append(self.record)
+        if self.field:
+            parts.append(self.field)
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class ComputeKGError(Exception):
+    """Base class of every error a user can cause."""
+
+    hint: str = ""
+
+
+class ValidationFailed(ComputeKGError):
+    """Records did not validate; nothing was loaded."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = sorted(problems)
+        n = len(self.problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} found; nothing was loaded")
+        self.hint = "fix the problems listed above, then run the command again"
+
+
+class UnknownName(ComputeKGError):
+    """A company, facility or deal name matched nothing."""
+
+    def __init__(self, what: str, name: str, suggestions: Sequence[str] = ()):
+        self.what, self.name, self.suggestions = what, name, list(suggestions)
+        msg = f"no {what} named {name!r}"
+        if self.suggestions:
+            msg += ". Did you mean " + " or ".join(repr(s) for s in self.suggestions[:3]) + "?"
+        super().__init__(msg)
+        self.hint = {"company": "list the known names with `computekg companies`", "facility": "list the known names with `computekg facilities`", "query": "list the named queries with `computekg query --list`"}.get(what, "")
+
+
+class BadValue(ComputeKGError):
+    """An option value (a date, a number, a kind) is malformed."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+class QueryError(ComputeKGError):
+    """A SPARQL query is malformed or failed to run."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class StoreError(ComputeKGError):
+    """A store could not be opened, read or written."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass
+class Report:
+    """What a validation found: problems (errors) and notes (warnings, e.g. unmapped names)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -1,0 +1,155 @@
+"""Loaders: read record files into raw records (dicts that remember their line numbers).
+
+One module per input format, registered in :data:`LOADERS`. A loader never raises on bad
+input: it returns the records it could read and a list of :class:`~graph.errors.Problem`.
+Which loader reads a file is decided by :func:`loader_for`: by extension, and for CSV files by
+the header row (deal CSV, or one of Epoch AI's datasets).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+from ..errors import Problem
+
+SECTIONS = ("companies", "facilities", "deals")
+
+
+class LineDict(dict):
+    """A dict that remembers the line of each key (1-based; 0 when unknown)."""
+
+    line: int = 0
+
+    def __init__(self, *args, line: int = 0, lines: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.lines: dict = dict(lines or {})
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+@dataclass
+class RawRecord:
+    """One record as read: its section (companies, facilities, deals...) and its fields."""
+
+    section: str
+    data: LineDict
+    file: str
+    line: int
+
+    @property
+    def rid(self) -> str:
+        value = self.data.get("id")
+        return str(value) if value is not None else ""
+
+
+@dataclass
+class ReadResult:
+    records: list[RawRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    # Extra tables a loader contributes beyond the three sections (e.g. Epoch's alias table).
+    extras: dict[str, list] = field(default_factory=dict)
+
+    def extend(self, other: "ReadResult") -> None:
+        self.records.extend(other.records)
+        self.problems.extend(other.problems)
+        self.files.extend(other.files)
+        for k, v in other.extras.items():
+            self.extras.setdefault(k, []).extend(v)
+
+
+class Loader(Protocol):
+    name: str
+    extensions: tuple[str, ...]
+
+    def detect(self, path: Path, head: str) -> bool: ...
+
+    def read(self, path: Path, display: str) -> ReadResult: ...
+
+
+LOADERS: dict[str, Loader] = {}
+
+
+def register(loader: Loader) -> Loader:
+    LOADERS[loader.name] = loader
+    return loader
+
+
+def _load_builtin() -> None:
+    from . import csv_deals, json_records, yaml_records  # noqa: F401  (they register themselves)
+
+    try:
+        from . import epoch  # noqa: F401
+    except ImportError:  # pragma: no cover - epoch loaders are optional while being built
+        pass
+
+
+def loader_for(path: Path) -> Loader | None:
+    """The loader for a file, or None when the file is not a record file (README.md...)."""
+    if not LOADERS:
+        _load_builtin()
+    ext = path.suffix.lower()
+    candidates = [ld for ld in LOADERS.values() if ext in ld.extensions]
+    if not candidates:
+        return None
+    if len(candidates) == 1 and candidates[0].name in ("yaml", "json"):
+        return candidates[0]
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            head = fh.readline()
+    except (OSError, UnicodeDecodeError):
+        head = ""
+    # Most specific first: a loader that recognises the header wins over the generic one.
+    for ld in sorted(candidates, key=lambda ld: ld.name == "csv"):
+        if ld.detect(path, head):
+            return ld
+    return None
+
+
+def iter_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
+    """Expand folders recursively (sorted, hidden files skipped) into record files."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for sub in sorted(path.rglob("*")):
+                rel = sub.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts) or not sub.is_file():
+                    continue
+                if loader_for(sub) is not None:
+                    files.append(sub)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "", "", "no such file or folder"))
+    return files, problems
+
+
+def read_paths(paths: Iterable[str | os.PathLike]) -> ReadResult:
+    """Read every record file under ``paths``; collect every problem."""
+    files, problems = iter_files(paths)
+    result = ReadResult(problems=problems)
+    for f in files:
+        display = str(f)
+        loader = loader_for(f)
+        if loader is None:
+            kinds = ", ".join(sorted({e for ld in LOADERS.values() for e in ld.extensions}))
+            result.problems.append(
+                Problem(display, 0, "", "", f"not a record file this tool can read (it reads {kinds}; "
+                        "CSV files need a known header row)"))
+            continue
+        result.files.append(display)
+        result.extend(loader.read(f, display))
+    return result
+
+
+def file_digest_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The files whose bytes decide a compiled store (for cache keys); no parsing."""
+    files, _ = iter_files(paths)
+    return files

@@ -1,0 +1,47 @@
+"""JSON record files: the same three lists as YAML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import Problem
+from . import ReadResult, register
+from .yaml_records import parse_text, records_from_document
+
+
+def _plain_to_linedicts(value: object) -> object:
+    from . import LineDict
+
+    if isinstance(value, dict):
+        return LineDict({k: _plain_to_linedicts(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_plain_to_linedicts(v) for v in value]
+    return value
+
+
+class JsonLoader:
+    name = "json"
+    extensions = (".json",)
+
+    def detect(self, path: Path, head: str) -> bool:
+        return True
+
+    def read(self, path: Path, display: str) -> ReadResult:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return ReadResult(problems=[Problem(display, 0, "", "", f"cannot read file: {exc}")])
+        try:
+            plain = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return ReadResult(problems=[Problem(display, exc.lineno, "", "",
+                                                f"JSON syntax error: {exc.msg} (column {exc.colno})")])
+        # JSON is (nearly always) YAML too: re-read it that way to learn line numbers.
+        doc, problems = parse_text(text, display)
+        if problems or not isinstance(doc, dict):
+            doc = _plain_to_linedicts(plain)
+        return records_from_document(doc, display)
+
+
+register(JsonLoader())

@@ -1,0 +1,119 @@
+"""YAML record files (``.yaml``, ``.yml``), read with line numbers and no implicit dates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import Problem
+from . import SECTIONS, LineDict, RawRecord, ReadResult, register
+
+
+def _make_loader():
+    import yaml
+
+    class LineLoader(yaml.SafeLoader):
+        """A safe loader that keeps line numbers and leaves dates as text."""
+
+    # YAML 1.2 core-schema scalars: dates stay text ("2026-05-06") so partial and full dates go
+    # one way; only true/false are booleans (country code NO stays "NO"); 4e10 is a number.
+    dropped = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"}
+    LineLoader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag not in dropped]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    LineLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    LineLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                   r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."))
+
+    def construct_mapping(loader, node, deep=False):
+        loader.flatten_mapping(node)
+        out = LineDict(line=node.start_mark.line + 1)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be plain text", key_node.start_mark) from None
+            if key in out:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            out[key] = loader.construct_object(value_node, deep=True)
+            out.lines[key] = key_node.start_mark.line + 1
+        return out
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return yaml, LineLoader
+
+
+def parse_text(text: str, display: str) -> tuple[object, list[Problem]]:
+    """Parse YAML (or JSON, a subset) text into LineDicts; syntax errors become problems."""
+    yaml, LineLoader = _make_loader()
+    try:
+        return yaml.load(text, Loader=LineLoader), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = exc.problem or str(exc)
+        if exc.context and exc.problem:
+            what = f"{exc.context}, {exc.problem}"
+        return None, [Problem(display, line, "", "", f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 0, "", "", f"YAML syntax error: {exc}")]
+
+
+def records_from_document(doc: object, display: str) -> ReadResult:
+    """Split a parsed document into raw records of the three sections."""
+    result = ReadResult()
+    if doc is None:
+        return result
+    if not isinstance(doc, dict):
+        result.problems.append(Problem(display, 1, "", "", "the file must hold a mapping with "
+                                       "lists named companies, facilities and/or deals"))
+        return result
+    line_of = doc.line_of if isinstance(doc, LineDict) else (lambda k: 0)
+    for key, value in doc.items():
+        if key not in SECTIONS:
+            result.problems.append(Problem(display, line_of(key), "", str(key),
+                                           "unknown top-level list; expected companies, facilities or deals"))
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            result.problems.append(Problem(display, line_of(key), "", str(key), "must be a list of records"))
+            continue
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                result.problems.append(Problem(display, line_of(key), f"{key}[{i + 1}]", "",
+                                               "each record must be a mapping of fields"))
+                continue
+            if not isinstance(item, LineDict):
+                item = LineDict(item)
+            result.records.append(RawRecord(key, item, display, item.line))
+    return result
+
+
+class YamlLoader:
+    name = "yaml"
+    extensions = (".yaml", ".yml")
+
+    def detect(self, path: Path, head: str) -> bool:
+        return True
+
+    def read(self, path: Path, display: str) -> ReadResult:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return ReadResult(problems=[Problem(display, 0, "", "", f"cannot read file: {exc}")])
+        doc, problems = parse_text(text, display)
+        if problems:
+            return ReadResult(problems=problems)
+        return records_from_document(doc, display)
+
+
+register(YamlLoader())

@@ -1,0 +1,281 @@
+"""Lookups on a store: a company's deals, deals by filter, stats. Plain dicts out.
+
+Runs on pyoxigraph alone (no rdflib): the CLI's fast path. Deals are assembled from a few
+named queries (``graph/queries/_deal-*.rq``), each bound to one company when looking up a
+company, so the cost grows with that company's deals, not with the store.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from .dates import PartialDate
+from .errors import BadValue, UnknownName
+from .query import run_named
+from .store import IRI
+from .vocab import DEAL_KINDS, DEAL_STATUSES, PRIMARY_SOURCE_KINDS, notation
+
+ROLES = ("provider", "customer", "member", "guarantor", "end_user")
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def _pdate(value: _dt.date | None, precision: str | None, last: bool = False) -> str | None:
+    if value is None:
+        return None
+    return str(PartialDate.from_bounds(value if not last or precision == "day" else _first_of(value, precision),
+                                       precision or "day"))
+
+
+def _first_of(d: _dt.date, precision: str | None) -> _dt.date:
+    if precision == "year":
+        return _dt.date(d.year, 1, 1)
+    if precision == "month":
+        return _dt.date(d.year, d.month, 1)
+    return d
+
+
+# ---------------------------------------------------------------------------- companies
+
+def company_index(store) -> list[dict]:
+    """Every company: id, name, aliases, kind, parent."""
+    by_id: dict[str, dict] = {}
+    for r in run_named(store, "_company-names"):
+        c = by_id.setdefault(r["id"], {"id": r["id"], "name": r["name"], "aliases": [], "kind": notation(r["kind"]),
+                                       "parent": r["parent"], "iri": r["company"].value})
+        if r["alias"] and r["alias"] not in c["aliases"]:
+            c["aliases"].append(r["alias"])
+    for c in by_id.values():
+        c["aliases"].sort()
+    return [by_id[k] for k in sorted(by_id)]
+
+
+def resolve_company(store, name: str) -> dict:
+    """Find a company by id, name or alias (case-insensitive); UnknownName with suggestions."""
+    rows = run_named(store, "_resolve-company", {"key": name.strip().lower()})
+    found = {r["id"]: r for r in rows}
+    if len(found) == 1:
+        r = next(iter(found.values()))
+        return {"id": r["id"], "name": r["name"], "iri": r["company"].value}
+    if len(found) > 1:
+        raise UnknownName("company", name, sorted(found))
+    names = []
+    for c in company_index(store):
+        names.extend([c["id"], c["name"], *c["aliases"]])
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
+    if not close:
+        close = [lowered[k] for k in lowered if name.lower() in k][:3]
+    raise UnknownName("company", name, [lowered[c] if c in lowered else c for c in close])
+
+
+# ---------------------------------------------------------------------------- deals
+
+def fetch_deals(store, party: str | None = None) -> list[dict]:
+    """Every deal (or every deal ``party`` takes part in), as dicts sorted by id."""
+    params = {"party": IRI(party)} if party else None
+    deals: dict[str, dict] = {}
+    for r in run_named(store, "_deal-core", params):
+        key = r["deal"].value
+        if key in deals:
+            continue
+        deals[key] = {
+            "id": r["id"], "kind": notation(r["class"]), "status": notation(r["status"]),
+            "provider": None, "customer": None, "members": [], "guarantor": None, "end_user": None,
+            "parties": {},
+            "facilities": [], "power_mw": [], "accelerators": [], "price": [], "total_value": [],
+            "announced": _pdate(r["announced"], notation(r["announcedP"])),
+            "start": _pdate(r["start"], notation(r["startP"])),
+            "end": _pdate(r["end"], notation(r["endP"]), last=True),
+            "start_date": r["start"], "end_date": r["end"],
+            "supersedes": r["supersedes"], "terms": r["terms"], "notes": r["notes"], "sources": [],
+        }
+    for r in run_named(store, "_deal-parties", params):
+        d = deals.get(r["deal"].value)
+        if d is None:
+            continue
+        cid, role = r["companyId"], r["role"]
+        d["parties"][cid] = r["companyName"]
+        if role == "member":
+            if cid not in d["members"]:
+                d["members"].append(cid)
+        else:
+            d[role] = cid
+    for r in run_named(store, "_deal-facilities", params):
+        d = deals.get(r["deal"].value)
+        if d is not None and r["facilityId"] not in d["facilities"]:
+            d["facilities"].append(r["facilityId"])
+    seen_values: set[tuple] = set()
+    for r in sorted(run_named(store, "_deal-values", params), key=lambda r: (r["node"].value,)):
+        d = deals.get(r["deal"].value)
+        key = (r["deal"].value, r["node"].value)
+        if d is None or key in seen_values:
+            continue
+        seen_values.add(key)
+        v: dict[str, Any] = {"headline": r["node"].value == r["head"].value}
+        field = r["field"]
+        if field == "accelerators":
+            v.update(model=r["model"], count=_num(r["value"]))
+        elif field == "power_mw":
+            v.update(value=_num(r["value"]))
+        else:
+            v.update(amount=_num(r["value"]), currency=r["currency"])
+            if field == "price":
+                v["per"] = notation(r["per"])
+        v["qualifier"] = notation(r["qualifier"])
+        v["source"] = r["sourceUrl"]
+        v["_order"] = _node_order(r["node"].value)
+        d[field].append(v)
+    seen_sources: set[tuple] = set()
+    for r in run_named(store, "_deal-sources", params):
+        d = deals.get(r["deal"].value)
+        key = (r["deal"].value, r["source"].value)
+        if d is None or key in seen_sources:
+            continue
+        seen_sources.add(key)
+        kind = notation(r["kind"])
+        d["sources"].append({"publisher": r["publisher"], "title": r["title"], "url": r["url"],
+                             "date": _pdate(r["date"], notation(r["dateP"])), "kind": kind,
+                             "primary": kind in PRIMARY_SOURCE_KINDS})
+    for d in deals.values():
+        d["members"].sort()
+        d["facilities"].sort()
+        for f in ("power_mw", "accelerators", "price", "total_value"):
+            d[f].sort(key=lambda v: v.pop("_order"))
+        d["sources"].sort(key=lambda s: (not s["primary"], s["date"] or "", s["url"]))
+    return sorted(deals.values(), key=lambda d: d["id"])
+
+
+def _node_order(iri: str) -> tuple:
+    head, _, tail = iri.rpartition("/")
+    return (head, int(tail) if tail.isdigit() else 0)
+
+
+def in_force(deal: dict, on: _dt.date) -> bool:
+    """In force on a date: start <= date <= end; deals lacking either date are not in force."""
+    s, e = deal.get("start_date"), deal.get("end_date")
+    return s is not None and e is not None and s <= on <= e
+
+
+def check_choice(value: str | None, allowed: Iterable[str], what: str) -> None:
+    if value is not None and value not in allowed:
+        allowed = list(allowed)
+        close = difflib.get_close_matches(value, allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "choose one of: " + ", ".join(allowed)
+        raise BadValue(f"unknown {what} {value!r}", hint)
+
+
+def select_deals(deals: Iterable[dict], *, provider: str | None = None, customer: str | None = None,
+                 kind: str | None = None, status: str | None = None, as_of: _dt.date | None = None,
+                 party: str | None = None) -> list[dict]:
+    """Filter deal dicts; company arguments are resolved ids."""
+    check_choice(kind, DEAL_KINDS, "deal kind")
+    check_choice(status, DEAL_STATUSES, "deal status")
+    out = []
+    for d in deals:
+        if provider and d["provider"] != provider:
+            continue
+        if customer and d["customer"] != customer:
+            continue
+        if party and party not in d["parties"]:
+            continue
+        if kind and d["kind"] != kind:
+            continue
+        if status and d["status"] != status:
+            continue
+        if as_of is not None and not in_force(d, as_of):
+            continue
+        out.append(d)
+    return out
+
+
+def company_deals(store, name: str, *, as_of: _dt.date | None = None, companies: Sequence[dict] | None = None
+                  ) -> tuple[dict, list[dict]]:
+    """Every deal a company takes part in, with its role and counterparties.
+
+    ``companies`` (for roll-ups) lists several resolved companies to merge.
+    """
+    company = resolve_company(store, name)
+    group = list(companies) if companies else [company]
+    ids = {c["id"] for c in group}
+    rows: dict[str, dict] = {}
+    for c in group:
+        for d in fetch_deals(store, c["iri"]):
+            rows.setdefault(d["id"], d)
+    out = []
+    for d in sorted(rows.values(), key=lambda d: d["id"]):
+        if as_of is not None and not in_force(d, as_of):
+            continue
+        roles = [r for r in ROLES if (d[r] in ids if r != "member" else any(m in ids for m in d["members"]))]
+        d = dict(d)
+        d["role"] = "+".join(roles)
+        d["counterparty"] = sorted(p for p in d["parties"] if p not in ids)
+        out.append(d)
+    return company, out
+
+
+# ---------------------------------------------------------------------------- stats
+
+def stats(store) -> dict:
+    """Coverage: counts by kind, status and year; primary-source share; most-missing fields."""
+    rows = run_named(store, "stats-counts")
+    counts = {r["what"]: r["n"] for r in rows}
+    deals = fetch_deals(store)
+    by_kind: dict[str, int] = defaultdict(int)
+    by_status: dict[str, int] = defaultdict(int)
+    by_year: dict[str, int] = defaultdict(int)
+    missing: dict[str, int] = defaultdict(int)
+    primary = 0
+    for d in deals:
+        by_kind[d["kind"]] += 1
+        by_status[d["status"] or "(none)"] += 1
+        year = (d["announced"] or d["start"] or "")[:4] or "(unknown)"
+        by_year[year] += 1
+        if any(s["primary"] for s in d["sources"]):
+            primary += 1
+        for f in ("power_mw", "accelerators", "price", "total_value", "facilities", "announced", "start", "end",
+                  "status"):
+            if not d[f]:
+                missing[f] += 1
+        if not any(s["date"] for s in d["sources"]):
+            missing["dated source"] += 1
+    n = len(deals)
+    return {
+        "companies": counts.get("companies", 0),
+        "facilities": counts.get("facilities", 0),
+        "deals": n,
+        "sources": counts.get("sources", 0),
+        "deals_by_kind": dict(sorted(by_kind.items())),
+        "deals_by_status": dict(sorted(by_status.items())),
+        "deals_by_year": dict(sorted(by_year.items())),
+        "deals_with_primary_source": primary,
+        "primary_source_share": round(primary / n, 3) if n else 0.0,
+        "fields_missing": dict(sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def subsidiaries(store, company_id: str) -> list[dict]:
+    """The company and every company below it (org:subOrganizationOf, any depth), first itself."""
+    index = company_index(store)
+    by_id = {c["id"]: c for c in index}
+    children: dict[str, list[str]] = defaultdict(list)
+    for c in index:
+        if c["parent"]:
+            children[c["parent"]].append(c["id"])
+    out, todo, seen = [], [company_id], set()
+    while todo:
+        cid = todo.pop(0)
+        if cid in seen or cid not in by_id:
+            continue
+        seen.add(cid)
+        out.append(by_id[cid])
+        todo.extend(sorted(children[cid]))
+    return out

@@ -1,0 +1,276 @@
+"""Records -> triples: build an rdflib graph from a validated :class:`~graph.records.Catalog`.
+
+Every node users name gets an IRI minted from its record id (no blank nodes); value nodes get
+child IRIs (``deal/<id>/power/1``). Where sources disagree, the first figure listed is the
+headline (linked by ``ckg:powerCapacity``, ``ckg:price``...), and each other figure hangs off it
+by ``ckg:alternativeValue``, with its own ``prov:wasDerivedFrom``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .dates import PartialDate
+from .records import Accelerators, Catalog, Company, Deal, Facility, Figure, Money, Source
+from .vocab import (CKG, COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, PERIODS, PRECISIONS,
+                    PREFIXES, QUALIFIERS, RECORDS_GRAPH, SOURCE_KINDS, company_iri, deal_iri, facility_iri, source_iri)
+
+SCHEMA = PREFIXES["schema"]
+PROV = PREFIXES["prov"]
+ORG = PREFIXES["org"]
+UNIT = PREFIXES["unit"]
+WD = PREFIXES["wd"]
+
+
+def U(iri: str) -> URIRef:
+    return URIRef(iri)
+
+
+def S(term: str) -> URIRef:
+    return URIRef(SCHEMA + term)
+
+
+def number(value: float) -> Literal:
+    """A number as an xsd:decimal (or xsd:integer when whole), in canonical lexical form."""
+    d = Decimal(repr(float(value)))
+    if d == d.to_integral_value():
+        return Literal(str(int(d)), datatype=XSD.integer)
+    return Literal(format(d.normalize(), "f"), datatype=XSD.decimal)
+
+
+def date_literal(d) -> Literal:
+    return Literal(d.isoformat(), datatype=XSD.date)
+
+
+def bind_prefixes(g: Graph) -> Graph:
+    for p, iri in PREFIXES.items():
+        g.bind(p, iri, override=True, replace=True)
+    return g
+
+
+class TripleBuilder:
+    """Accumulates triples for a catalog into one rdflib graph."""
+
+    def __init__(self, graph: Graph | None = None):
+        self.g = bind_prefixes(graph if graph is not None else Graph())
+
+    # ------------------------------------------------------------------ helpers
+    def add(self, s: URIRef, p: str | URIRef, o) -> None:
+        self.g.add((s, U(p) if isinstance(p, str) else p, o))
+
+    def date(self, s: URIRef, prop: str, precision_prop: str, d: PartialDate | None, last: bool = False) -> None:
+        if d is None:
+            return
+        self.add(s, prop, date_literal(d.last if last else d.first))
+        self.add(s, precision_prop, U(CKG[PRECISIONS[d.precision]]))
+
+    def source(self, src: Source) -> URIRef:
+        node = U(source_iri(src.publisher, src.title, src.url, src.date, src.kind))
+        self.add(node, RDF.type, U(CKG.Source))
+        self.add(node, S("publisher"), Literal(src.publisher))
+        self.add(node, S("name"), Literal(src.title))
+        self.add(node, S("url"), Literal(src.url, datatype=XSD.anyURI))
+        if src.date is not None:
+            self.add(node, S("datePublished"), date_literal(src.date.first))
+            self.add(node, CKG.publishedPrecision, U(CKG[PRECISIONS[src.date.precision]]))
+        if src.kind is not None:
+            self.add(node, CKG.sourceKind, U(CKG[SOURCE_KINDS[src.kind]]))
+        return node
+
+    def sources(self, subject: URIRef, sources: Sequence[Source]) -> list[URIRef]:
+        nodes = [self.source(s) for s in sources]
+        for src, node in zip(sources, nodes):
+            self.add(subject, PROV + "wasDerivedFrom", node)
+            if src.primary:
+                self.add(subject, PROV + "hadPrimarySource", node)
+        return nodes
+
+    def _value_common(self, node: URIRef, qualifier: str | None, source: int | None, src_nodes: list[URIRef]) -> None:
+        if qualifier is not None:
+            self.add(node, CKG.qualifier, U(CKG[QUALIFIERS[qualifier]]))
+        if source is not None:
+            self.add(node, PROV + "wasDerivedFrom", src_nodes[source])
+
+    def _link_headline(self, owner: URIRef, prop: str, nodes: list[URIRef]) -> None:
+        if not nodes:
+            return
+        self.add(owner, prop, nodes[0])
+        for alt in nodes[1:]:
+            self.add(nodes[0], CKG.alternativeValue, alt)
+
+    def power(self, owner: URIRef, figures: Sequence[Figure], src_nodes: list[URIRef]) -> None:
+        nodes = []
+        for i, f in enumerate(figures, 1):
+            node = U(f"{owner}/power/{i}")
+            self.add(node, RDF.type, U(CKG.PowerCapacity))
+            self.add(node, S("value"), number(f.value))
+            self.add(node, S("unitCode"), U(UNIT + "MegaW"))
+            self.add(node, S("unitText"), Literal("MW"))
+            self._value_common(node, f.qualifier, f.source, src_nodes)
+            nodes.append(node)
+        self._link_headline(owner, CKG.powerCapacity, nodes)
+
+    def accelerators(self, owner: URIRef, accs: Sequence[Accelerators], src_nodes: list[URIRef]) -> None:
+        by_model: dict[str, list[URIRef]] = {}
+        for i, a in enumerate(accs, 1):
+            node = U(f"{owner}/accelerators/{i}")
+            self.add(node, RDF.type, U(CKG.AcceleratorCapacity))
+            self.add(node, CKG.acceleratorModel, Literal(a.model))
+            if a.count is not None:
+                self.add(node, S("value"), number(a.count))
+            self.add(node, S("unitCode"), U(UNIT + "NUM"))
+            self._value_common(node, a.qualifier, a.source, src_nodes)
+            by_model.setdefault(a.model.lower(), []).append(node)
+        for nodes in by_model.values():
+            self._link_headline(owner, CKG.acceleratorCapacity, nodes)
+
+    def money(self, owner: URIRef, prop: str, label: str, items: Sequence[Money], src_nodes: list[URIRef]) -> None:
+        nodes = []
+        for i, m in enumerate(items, 1):
+            node = U(f"{owner}/{label}/{i}")
+            self.add(node, RDF.type, U(CKG.MonetaryAmount))
+            self.add(node, S("value"), number(m.amount))
+            self.add(node, S("currency"), Literal(m.currency))
+            if m.per is not None:
+                self.add(node, CKG.per, U(CKG[PERIODS[m.per]]))
+            self._value_common(node, m.qualifier, m.source, src_nodes)
+            nodes.append(node)
+        self._link_headline(owner, prop, nodes)
+
+    # ------------------------------------------------------------------ records
+    def company(self, c: Company) -> None:
+        s = U(company_iri(c.id))
+        self.add(s, RDF.type, U(CKG.Company))
+        self.add(s, CKG.slug, Literal(c.id))
+        self.add(s, S("name"), Literal(c.name))
+        self.add(s, RDFS.label, Literal(c.name))
+        for a in c.aliases:
+            self.add(s, S("alternateName"), Literal(a))
+        if c.kind:
+            self.add(s, CKG.companyKind, U(CKG[COMPANY_KINDS[c.kind]]))
+        if c.parent:
+            self.add(s, ORG + "subOrganizationOf", U(company_iri(c.parent)))
+            self.date(s, CKG.parentSince, CKG.parentSincePrecision, c.parent_since)
+        if c.country:
+            self.add(s, CKG.country, Literal(c.country))
+        if c.wikidata:
+            self.add(s, CKG.wikidataId, Literal(c.wikidata))
+            self.add(s, S("sameAs"), U(WD + c.wikidata))
+        if c.from_epoch:
+            self.add(s, CKG.fromEpoch, Literal(True))
+        for n in c.epoch_names:
+            self.add(s, CKG.epochName, Literal(n))
+        self.sources(s, c.sources)
+
+    def facility(self, f: Facility) -> None:
+        s = U(facility_iri(f.id))
+        self.add(s, RDF.type, U(CKG.Facility))
+        self.add(s, CKG.slug, Literal(f.id))
+        self.add(s, S("name"), Literal(f.name))
+        self.add(s, RDFS.label, Literal(f.name))
+        for a in f.aliases:
+            self.add(s, S("alternateName"), Literal(a))
+        if f.operator:
+            self.add(s, CKG.operator, U(company_iri(f.operator)))
+        if f.owner:
+            self.add(s, CKG.owner, U(company_iri(f.owner)))
+        if f.status:
+            self.add(s, CKG.facilityStatus, U(CKG[FACILITY_STATUSES[f.status]]))
+        loc = f.location
+        if loc is not None:
+            if any((loc.city, loc.region, loc.country, loc.address)):
+                a = U(f"{s}/address")
+                self.add(s, S("address"), a)
+                self.add(a, RDF.type, S("PostalAddress"))
+                for value, prop in ((loc.address, "streetAddress"), (loc.city, "addressLocality"),
+                                    (loc.region, "addressRegion"), (loc.country, "addressCountry")):
+                    if value:
+                        self.add(a, S(prop), Literal(value))
+            if loc.lat is not None and loc.lon is not None:
+                geo = U(f"{s}/geo")
+                self.add(s, S("geo"), geo)
+                self.add(geo, RDF.type, S("GeoCoordinates"))
+                self.add(geo, S("latitude"), number(loc.lat))
+                self.add(geo, S("longitude"), number(loc.lon))
+        src_nodes = self.sources(s, f.sources)
+        self.power(s, f.power_mw, src_nodes)
+        self.accelerators(s, f.accelerators, src_nodes)
+
+    def deal(self, d: Deal) -> None:
+        s = U(deal_iri(d.id))
+        self.add(s, RDF.type, U(CKG[DEAL_KINDS[d.kind]]))
+        self.add(s, CKG.slug, Literal(d.id))
+        self.add(s, RDFS.label, Literal(d.id))
+        for field, prop in (("provider", CKG.provider), ("customer", CKG.customer),
+                            ("guarantor", CKG.guarantor), ("end_user", CKG.endUser)):
+            value = getattr(d, field)
+            if value:
+                self.add(s, prop, U(company_iri(value)))
+                self.add(s, CKG.party, U(company_iri(value)))
+        for m in d.members:
+            self.add(s, CKG.member, U(company_iri(m)))
+            self.add(s, CKG.party, U(company_iri(m)))
+        for f in d.facilities:
+            self.add(s, CKG.facility, U(facility_iri(f)))
+        src_nodes = self.sources(s, d.sources)
+        self.power(s, d.power_mw, src_nodes)
+        self.accelerators(s, d.accelerators, src_nodes)
+        self.money(s, CKG.price, "price", d.price, src_nodes)
+        self.money(s, CKG.totalValue, "total", d.total_value, src_nodes)
+        self.date(s, CKG.announcedDate, CKG.announcedPrecision, d.announced)
+        self.date(s, CKG.startDate, CKG.startPrecision, d.start)
+        self.date(s, CKG.endDate, CKG.endPrecision, d.end, last=True)
+        if d.status:
+            self.add(s, CKG.status, U(CKG[DEAL_STATUSES[d.status]]))
+        if d.supersedes:
+            self.add(s, CKG.supersedes, U(deal_iri(d.supersedes)))
+        if d.terms:
+            self.add(s, CKG.terms, Literal(d.terms))
+        if d.notes:
+            self.add(s, CKG.notes, Literal(d.notes))
+
+    def catalog(self, cat: Catalog) -> Graph:
+        for c in sorted(cat.companies.values(), key=lambda c: c.id):
+            self.company(c)
+        for f in sorted(cat.facilities.values(), key=lambda f: f.id):
+            self.facility(f)
+        for d in sorted(cat.deals.values(), key=lambda d: d.id):
+            self.deal(d)
+        return self.g
+
+
+# Dataset modules (Epoch AI) register hooks here: catalog -> (graph IRI, rdflib Graph).
+GRAPH_BUILDERS: list = []
+
+
+def catalog_graphs(cat: Catalog) -> dict[str, Graph]:
+    """The named graphs for a catalog: curated records, plus one per registered dataset hook."""
+    graphs = {RECORDS_GRAPH: TripleBuilder().catalog(cat)}
+    for hook in GRAPH_BUILDERS:
+        name, g = hook(cat)
+        if len(g):
+            graphs[name] = g
+    return graphs
+
+
+def union(graphs: dict[str, Graph]) -> Graph:
+    g = bind_prefixes(Graph())
+    for part in graphs.values():
+        for t in part:
+            g.add(t)
+    return g
+
+
+def catalog_to_graph(cat: Catalog) -> Graph:
+    """Every triple for a catalog, in one graph."""
+    return union(catalog_graphs(cat))
+
+
+def iter_sorted_ntriples(g: Graph) -> Iterable[str]:
+    """N-Triples lines, sorted, for reviewable diffs."""
+    data = g.serialize(format="nt")
+    return sorted(line for line in data.splitlines() if line.strip())
