@@ -50,7 +50,8 @@ def company_index(store) -> list[dict]:
     by_id: dict[str, dict] = {}
     for r in run_named(store, "_company-names"):
         c = by_id.setdefault(r["id"], {"id": r["id"], "name": r["name"], "aliases": [], "kind": notation(r["kind"]),
-                                       "parent": r["parent"], "iri": r["company"].value})
+                                       "parent": r["parent"], "parent_since": r["parentSince"],
+                                       "country": r["country"], "iri": r["company"].value})
         if r["alias"] and r["alias"] not in c["aliases"]:
             c["aliases"].append(r["alias"])
     for c in by_id.values():
