@@ -86,10 +86,30 @@ def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, sha
         from .shacl import check
 
         where = ", ".join(str(p) for p in paths)
-        problems = check(g, where=where)
+        problems = check(_with_known_types(g, known), where=where)
         if problems:
             raise ValidationFailed(problems)
     return Compiled(validated.catalog, graphs, g, validated.report)
+
+
+def _with_known_types(g, known):
+    """For a batch loaded on top of a store: type what it refers to that the store already holds,
+    so the shapes' sh:class checks see it (these triples are for the check only, not loaded)."""
+    if not known:
+        return g
+    from rdflib import RDF, Graph, Literal, URIRef
+
+    from .vocab import CKG, PREFIXES, facility_iri
+
+    out = Graph()
+    for t in g:
+        out.add(t)
+    name = URIRef(PREFIXES["schema"] + "name")
+    for section, cls, mint in (("companies", CKG.Company, company_iri), ("facilities", CKG.Facility, facility_iri)):
+        for rid, _ in known.get(section, []):
+            out.add((URIRef(mint(rid)), RDF.type, URIRef(cls)))
+            out.add((URIRef(mint(rid)), name, Literal(rid)))
+    return out
 
 
 def graph_ntriples(g) -> bytes:
@@ -190,17 +210,65 @@ def _code_files() -> list[Path]:
     return sorted([*pkg.rglob("*.py"), *QUERIES_DIR.glob("*.rq"), *ONTOLOGY_DIR.glob("*.ttl")])
 
 
-def cache_key(paths: Sequence[str | os.PathLike], *, epoch: bool = True) -> str:
-    """A hash of the record files' bytes and of the code that compiles them."""
-    from .loaders import file_digest_inputs
+RECORD_EXTENSIONS = (".yaml", ".yml", ".json", ".csv")
 
+
+def _record_files(paths: Sequence[str | os.PathLike]) -> list[Path]:
+    """Every file that may hold records (by extension; hidden files skipped). No parsing, no
+    loader imports: this runs on every lookup to key the cache."""
+    out: list[Path] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out.extend(Path(root, f) for f in sorted(files)
+                           if not f.startswith(".") and f.lower().endswith(RECORD_EXTENSIONS))
+        else:
+            out.append(path)
+    return [f.resolve() for f in out]
+
+
+def _inputs(paths: Sequence[str | os.PathLike]) -> list[Path]:
+    return _code_files() + _record_files(paths)
+
+
+def cache_key(paths: Sequence[str | os.PathLike], *, epoch: bool = True, files: list[Path] | None = None) -> str:
+    """A hash of the record files' bytes and of the code that compiles them."""
     h = hashlib.sha256()
     h.update(b"computekg-cache-v1\0" + (b"epoch" if epoch else b"no-epoch"))
-    for f in _code_files():
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    for f in file_digest_inputs(paths):
-        h.update(str(f.resolve()).encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in files if files is not None else _inputs(paths):
+        h.update(str(f).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:32]
+
+
+def _stat_signature(files: list[Path], epoch: bool) -> str:
+    """A cheap signature (path, size, mtime) that maps to a content key already computed."""
+    h = hashlib.sha256(b"epoch" if epoch else b"no-epoch")
+    for f in files:
+        st = f.stat()
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:32]
+
+
+def _content_key(root: Path, paths: Sequence[str | os.PathLike], epoch: bool) -> str:
+    """The content hash, computed once per set of file stats (remembered in ``root/index``)."""
+    files = _inputs(paths)
+    sig = _stat_signature(files, epoch)
+    memo = root / "index" / sig
+    try:
+        key = memo.read_text().strip()
+        if key and (root / key / "CURRENT").exists():
+            return key
+    except OSError:
+        pass
+    key = cache_key(paths, epoch=epoch, files=files)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(key)
+    except OSError:
+        pass
+    return key
 
 
 def default_paths() -> list[Path]:
@@ -211,13 +279,11 @@ def cached_store(paths: Sequence[str | os.PathLike] | None = None, *, epoch: boo
                  progress: Progress = _noop) -> OxigraphStore:
     """A read-only store compiled from ``paths`` (the bundled data by default), built if needed."""
     paths = list(paths) if paths else default_paths()
-    from .loaders import iter_files
-
-    _, missing = iter_files(paths)
+    missing = [Problem(str(p), 0, "", "", "no such file or folder") for p in paths if not Path(p).exists()]
     if missing:
         raise ValidationFailed(missing)
-    key = cache_key(paths, epoch=epoch)
     root = cache_root()
+    key = _content_key(root, paths, epoch)
     target = root / key
     if not (target / "CURRENT").exists():
         progress("compiling records into a store (once; cached until they change)")
@@ -242,7 +308,8 @@ def cached_store(paths: Sequence[str | os.PathLike] | None = None, *, epoch: boo
 def _prune(root: Path, keep: str, max_entries: int = 8) -> None:
     """Keep the cache small: drop the oldest compiled stores beyond ``max_entries``."""
     try:
-        entries = sorted((p for p in root.iterdir() if p.is_dir() and ".tmp-" not in p.name and p.name != keep),
+        entries = sorted((p for p in root.iterdir()
+                          if p.is_dir() and ".tmp-" not in p.name and p.name not in (keep, "index")),
                          key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return

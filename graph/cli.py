@@ -245,6 +245,130 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
             click.echo(line)
 
 
+# ---------------------------------------------------------------------------- relationship analytics
+# The choices below equal graph.analytics' registries (checked by tests/test_analytics.py); they
+# are repeated here so `computekg --help` need not import the analytics layer.
+GRAPH_FORMATS = ("graphml", "gexf", "json")
+RANK_MEASURES = ("mw", "money", "deals")
+RANK_ROLES = ("provider", "customer")
+
+kinds_option = click.option("--kinds", "kinds", metavar="K,...",
+                            help="Only deals of these kinds, comma-separated: " + ", ".join(DEAL_KINDS) + ".")
+
+
+def _figure(v: dict | None, unit: str = "") -> str:
+    from .output import figure_text, money_text
+
+    if not v:
+        return ""
+    return money_text(v) if "amount" in v else figure_text(v, unit)
+
+
+PATH_COLUMNS = [(k, (lambda k: lambda r: r[k])(k)) for k in ("path", "hop", "from", "direction", "to", "deal", "kind")] + [
+    ("mw", lambda r: _figure(r["mw"])), ("money", lambda r: _figure(r["money"])), ("date", lambda r: r["date"]),
+    ("source", lambda r: r["publisher"]), ("url", lambda r: r["source"])]
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--max-hops", "max_hops", type=int, default=4, show_default=True, help="Longest chain to look for.")
+@kinds_option
+@as_of_option
+@click.option("--limit", type=int, default=20, show_default=True, help="At most N shortest paths.")
+@format_option()
+@pass_state
+def path(state: State, a: str, b: str, max_hops: int, kinds, as_of, limit: int, fmt: str) -> None:
+    """The shortest chains of deals linking companies A and B, one row per hop and deal.
+
+    Deals are followed either way; DIRECTION says where the money goes: `->` from FROM to TO,
+    `<-` from TO to FROM, `--` a joint venture (no money). Exit 1 when no chain links them.
+
+    \b
+    Example:
+      computekg path Nvidia Anthropic --max-hops 3
+      computekg path OpenAI Oracle --kinds investment,cloud_capacity --format json
+    """
+    from .analytics import paths
+
+    rows = paths(state.store(), a, b, max_hops=max_hops, kinds=kinds, as_of=as_of, limit=limit)
+    write_rows(rows, fmt, PATH_COLUMNS if fmt != "table" else PATH_COLUMNS[:-1])
+    click.echo(f"{rows[-1]['path']} shortest path(s) of {rows[-1]['hop']} hop(s)", err=True)
+
+
+@main.command()
+@click.option("--roll-up", "roll_up", is_flag=True,
+              help="Merge subsidiaries into their ultimate parent first (from their parent_since on).")
+@kinds_option
+@as_of_option
+@click.option("--max-length", "max_length", type=int, default=6, show_default=True,
+              help="Longest cycle, in companies.")
+@click.option("--limit", type=int, default=100, show_default=True, help="Stop after N cycles.")
+@format_option()
+@pass_state
+def cycles(state: State, roll_up: bool, kinds, as_of, max_length: int, limit: int, fmt: str) -> None:
+    """Circular chains of money: companies whose payments run round a closed loop.
+
+    Money flows customer -> provider in leases, cloud capacity, colocation, power and chip deals,
+    investor -> investee in investments, acquirer -> acquired in acquisitions. Table and CSV show
+    one row per step of a cycle with the deals behind it; JSON gives one object per cycle.
+
+    \b
+    Example:
+      computekg cycles --max-length 3
+      computekg cycles --roll-up --kinds investment,cloud_capacity,chip_supply
+    """
+    from .analytics import cycles as find
+
+    found = find(state.store(), roll_up=roll_up, kinds=kinds, as_of=as_of, max_length=max_length, limit=limit)
+    if fmt in ("json", "jsonl"):
+        write_rows(found.cycles, fmt)
+    else:
+        rows = [{"cycle": c["cycle"], "length": c["length"], "step": i, **s} for c in found.cycles
+                for i, s in enumerate(c["steps"], 1)]
+        write_rows(rows, fmt, [
+            ("cycle", lambda r: r["cycle"]), ("length", lambda r: r["length"]), ("step", lambda r: r["step"]),
+            ("from", lambda r: r["from"]), ("to", lambda r: r["to"]),
+            ("deals", lambda r: [d["id"] for d in r["deals"]]),
+            ("money", lambda r: [_figure(d["money"]) or "?" for d in r["deals"]])])
+    note = f"; stopped at --limit {limit}" if found.truncated else ""
+    click.echo(f"{len(found.cycles)} cycle(s) of 2 to {max_length} companies{note}", err=True)
+
+
+@main.command()
+@click.option("--by", "by", type=click.Choice(RANK_MEASURES), required=True,
+              help="mw: headline MW; money: headline total value; deals: number of deals.")
+@click.option("--role", "role", type=click.Choice(RANK_ROLES), required=True, help="Rank providers or customers.")
+@kinds_option
+@as_of_option
+@click.option("--roll-up", "roll_up", is_flag=True, help="Count subsidiaries as their ultimate parent.")
+@click.option("--currency", default="USD", show_default=True,
+              help="For --by money: the currency summed (others count as missing).")
+@format_option()
+@pass_state
+def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency: str, fmt: str) -> None:
+    """League tables: the biggest providers or customers by MW, money or number of deals.
+
+    QUALIFIED counts the figures behind a total that are not exact ("up to", "about"...);
+    MISSING the deals that give no figure. Equal totals share a rank.
+
+    \b
+    Example:
+      computekg rank --by mw --role provider --kinds lease,cloud_capacity
+      computekg rank --by money --role customer --roll-up --as-of 2027-01-01
+    """
+    from .analytics import rank as league
+    from .output import plain, scaled
+
+    rows = league(state.store(), by=by, role=role, kinds=kinds, as_of=as_of, roll_up=roll_up, currency=currency)
+    total = (lambda r: scaled(r["total"])) if by == "money" else (lambda r: plain(r["total"]))
+    columns = [("rank", lambda r: r["rank"]), ("company", lambda r: r["company"]), ("name", lambda r: r["name"]),
+               ("total", total), ("unit", lambda r: r["unit"]), ("deals", lambda r: r["deals"]),
+               ("qualified", lambda r: r["qualified"]), ("missing", lambda r: r["missing"])]
+    write_rows(rows, fmt, columns + ([("includes", lambda r: r["includes"])] if roll_up else []))
+    click.echo(f"{len(rows)} {role}(s)", err=True)
+
+
 # ---------------------------------------------------------------------------- records and stores
 
 @main.command()
@@ -293,21 +417,37 @@ EXPORT_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")
 
 
 @main.command()
-@click.option("--rdf-format", "rdf_format", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
+@click.option("--rdf-format", "rdf_format", type=click.Choice(EXPORT_FORMATS), default=None,
+              help="RDF serialisation (default: turtle).")
+@click.option("--graph-format", "graph_format", type=click.Choice(GRAPH_FORMATS), default=None,
+              help="Instead of RDF, the company graph (one edge per deal) for Gephi and networkx.")
 @click.option("--with-ontology/--without-ontology", "with_ontology", default=False, show_default=True,
               help="Include the ontology's own triples.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @pass_state
-def export(state: State, rdf_format: str, with_ontology: bool, output: str | None) -> None:
-    """Export the whole graph as RDF (sorted, with the project's prefixes).
+def export(state: State, rdf_format: str | None, graph_format: str | None, with_ontology: bool,
+           output: str | None) -> None:
+    """Export the whole graph as RDF (sorted, with the project's prefixes), or the company graph.
+
+    --graph-format writes companies as nodes and one edge per deal (payer -> payee, the deal's
+    attributes on the edge) as GraphML, GEXF or node-link JSON.
 
     \b
-    Example:
+    Examples:
       computekg export --rdf-format turtle -o computekg.ttl
+      computekg export --graph-format gexf -o computekg.gexf
     """
-    from .export import export_rdf
+    if graph_format and (rdf_format or with_ontology):
+        raise BadValue("--graph-format writes the company graph, not RDF",
+                       "give either --graph-format or --rdf-format/--with-ontology")
+    if graph_format:
+        from .analytics import export_graph
 
-    data = export_rdf(state.store(), rdf_format, with_ontology=with_ontology)
+        data = export_graph(state.store(), graph_format)
+    else:
+        from .export import export_rdf
+
+        data = export_rdf(state.store(), rdf_format or "turtle", with_ontology=with_ontology)
     if output:
         Path(output).write_bytes(data)
         click.echo(f"wrote {output}", err=True)

@@ -12,7 +12,6 @@ A partial date stands for its whole period: ``2029-05`` starts on 2029-05-01 and
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -53,6 +52,8 @@ class PartialDate:
         if not 1 <= mon <= 12:
             raise ValueError(f"{text!r} is not a date: month {mon} does not exist")
         if day is None:
+            import calendar
+
             last = calendar.monthrange(year, mon)[1]
             return cls(_dt.date(year, mon, 1), _dt.date(year, mon, last), "month")
         try:

@@ -8,7 +8,6 @@ company, so the cost grows with that company's deals, not with the store.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
@@ -61,13 +60,18 @@ def company_index(store) -> list[dict]:
 
 def resolve_company(store, name: str) -> dict:
     """Find a company by id, name or alias (case-insensitive); UnknownName with suggestions."""
-    rows = run_named(store, "_resolve-company", {"key": name.strip().lower()})
-    found = {r["id"]: r for r in rows}
+    found: dict[str, dict] = {}
+    for key in dict.fromkeys((name.strip(), name.strip().lower())):
+        found.update({r["id"]: r for r in run_named(store, "_resolve-exact", {"key": key})})
+    if not found:
+        found = {r["id"]: r for r in run_named(store, "_resolve-company", {"key": name.strip().lower()})}
     if len(found) == 1:
         r = next(iter(found.values()))
         return {"id": r["id"], "name": r["name"], "iri": r["company"].value}
     if len(found) > 1:
         raise UnknownName("company", name, sorted(found))
+    import difflib
+
     names = []
     for c in company_index(store):
         names.extend([c["id"], c["name"], *c["aliases"]])
@@ -168,6 +172,8 @@ def in_force(deal: dict, on: _dt.date) -> bool:
 
 def check_choice(value: str | None, allowed: Iterable[str], what: str) -> None:
     if value is not None and value not in allowed:
+        import difflib
+
         allowed = list(allowed)
         close = difflib.get_close_matches(value, allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else "choose one of: " + ", ".join(allowed)

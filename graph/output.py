@@ -4,9 +4,7 @@ text forms of figures (money, MW, accelerators) used in tables.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import json
 import sys
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence, TextIO
@@ -93,6 +91,8 @@ def cell(value: Any) -> str:
 def write_rows(rows: Iterable[dict], fmt: str, columns: Sequence[Column] | None = None,
                out: TextIO | None = None, *, max_width: int = 60) -> int:
     """Write rows; returns how many were written. ``columns`` shape table and CSV output."""
+    import json
+
     out = out or sys.stdout
     rows = list(rows)
     if fmt == "json":
@@ -110,6 +110,8 @@ def write_rows(rows: Iterable[dict], fmt: str, columns: Sequence[Column] | None 
     headers = [c[0] for c in columns]
     table = [[cell(fn(r)) for _, fn in columns] for r in rows]
     if fmt in ("csv", "tsv"):
+        import csv
+
         w = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         w.writerow(headers)
         w.writerows(table)

@@ -39,11 +39,7 @@ def _header(text: str, key: str) -> str:
 
 @lru_cache(maxsize=None)
 def all_queries() -> dict[str, NamedQuery]:
-    out = {}
-    for path in sorted(QUERIES_DIR.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        out[path.stem] = NamedQuery(path.stem, _header(text, "summary"), _header(text, "params"), text, path)
-    return out
+    return {path.stem: _load(path) for path in sorted(QUERIES_DIR.glob("*.rq"))}
 
 
 def user_queries() -> list[NamedQuery]:
@@ -54,14 +50,21 @@ def derive_queries() -> list[str]:
     return [q.text for name, q in sorted(all_queries().items()) if name.startswith("derive-")]
 
 
+@lru_cache(maxsize=None)
+def _load(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    return NamedQuery(path.stem, _header(text, "summary"), _header(text, "params"), text, path)
+
+
 def get(name: str) -> NamedQuery:
-    queries = all_queries()
-    if name not in queries:
+    """A named query; reads only its own file (the lookup path stays cheap)."""
+    path = QUERIES_DIR / f"{name}.rq"
+    if "/" in name or "\\" in name or not path.is_file():
         import difflib
 
         close = difflib.get_close_matches(name, [q.name for q in user_queries()], n=3)
         raise UnknownName("query", name, close)
-    return queries[name]
+    return _load(path)
 
 
 def run(store, sparql: str, params: Mapping[str, Any] | None = None) -> Result:

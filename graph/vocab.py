@@ -9,7 +9,6 @@ every term listed here against ``ontology/computekg.ttl``).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Iterable
 
@@ -186,6 +185,8 @@ def deal_iri(slug: str) -> str:
 
 def source_iri(*parts: object) -> str:
     """Sources have no user-given id: the IRI is a hash of what the source says of itself."""
+    import hashlib
+
     digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
     return f"{ID_NS}source/{digest}"
 

@@ -67,6 +67,30 @@ def parse_text(text: str, display: str) -> tuple[object, list[Problem]]:
         return None, [Problem(display, 0, "", "", f"YAML syntax error: {exc}")]
 
 
+# Reviewed alias tables for Epoch AI's datasets (data/epoch/aliases.yaml): a top-level mapping
+# {Epoch name: our id, or null for "not a company"/"no facility"}. Each entry becomes one raw
+# record {"epoch_name", <target field>} in a section starting with "epoch", so --no-epoch drops it
+# and graph/epoch.py checks it against the companies and facilities.
+MAPPING_SECTIONS = {"epoch_aliases": "company", "epoch_facilities": "facility"}
+
+
+def _mapping_records(result: ReadResult, key: str, value: object, display: str, line: int) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        result.problems.append(Problem(display, line, "", key, "must be a mapping of Epoch AI name -> id (or null)"))
+        return
+    target = MAPPING_SECTIONS[key]
+    lines = value.lines if isinstance(value, LineDict) else {}
+    for name, ref in value.items():
+        at = lines.get(name, line)
+        if ref is not None and (isinstance(ref, (dict, list, bool)) or not str(ref).strip()):
+            result.problems.append(Problem(display, at, "", f"{key}.{name}", "must be an id or null"))
+            continue
+        rec = LineDict({"epoch_name": str(name), target: None if ref is None else str(ref).strip()}, line=at)
+        result.records.append(RawRecord(key, rec, display, at))
+
+
 def records_from_document(doc: object, display: str) -> ReadResult:
     """Split a parsed document into raw records of the three sections."""
     result = ReadResult()
@@ -78,9 +102,13 @@ def records_from_document(doc: object, display: str) -> ReadResult:
         return result
     line_of = doc.line_of if isinstance(doc, LineDict) else (lambda k: 0)
     for key, value in doc.items():
+        if key in MAPPING_SECTIONS:
+            _mapping_records(result, key, value, display, line_of(key))
+            continue
         if key not in SECTIONS:
             result.problems.append(Problem(display, line_of(key), "", str(key),
-                                           "unknown top-level list; expected companies, facilities or deals"))
+                                           "unknown top-level list; expected companies, facilities or deals "
+                                           "(or epoch_aliases / epoch_facilities in an Epoch AI alias table)"))
             continue
         if value is None:
             continue

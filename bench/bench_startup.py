@@ -1,0 +1,109 @@
+"""Start-up and lookup ratios for issue 2 (prints figures; not a test).
+
+1. `computekg company Anthropic` (bundled data, warm compiled-store cache) against
+   `python -c "import pyoxigraph, click"`: target within 1.5x.
+2. On a persistent store of N synthetic deals (default 100,000), a company lookup in a fresh
+   process (`computekg --store DIR company NAME`) against raw pyoxigraph opening the store
+   read-only and running the same queries in a fresh process: target within 1.3x.
+
+Each command runs REPEAT times, alternating, and the medians are compared.
+
+    python bench/bench_startup.py [--deals 100000] [--repeat 15] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+
+def timed(cmd: list[str], env: dict) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def compare(label: str, a: list[str], b: list[str], env: dict, repeat: int, target: float) -> float:
+    ta, tb = [], []
+    for _ in range(repeat):
+        ta.append(timed(a, env))
+        tb.append(timed(b, env))
+    ma, mb = statistics.median(ta), statistics.median(tb)
+    ratio = ma / mb
+    verdict = "OK" if ratio <= target else "OVER TARGET"
+    print(f"{label}: {ma * 1000:.0f} ms vs {mb * 1000:.0f} ms -> ratio {ratio:.2f} (target <= {target}) {verdict}")
+    return ratio
+
+
+RAW_LOOKUP = r'''
+import sys, pyoxigraph as ox
+from pathlib import Path
+store = ox.Store.read_only(sys.argv[1])
+qdir = Path(sys.argv[2])
+party = ox.NamedNode("https://w3id.org/computekg/id/company/" + sys.argv[3])
+prefixes = {"ckg": "https://w3id.org/computekg/ontology#", "schema": "https://schema.org/",
+            "prov": "http://www.w3.org/ns/prov#", "skos": "http://www.w3.org/2004/02/skos/core#",
+            "org": "http://www.w3.org/ns/org#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#"}
+n = 0
+for name in ["_deal-core", "_deal-parties", "_deal-facilities", "_deal-values", "_deal-sources"]:
+    q = (qdir / (name + ".rq")).read_text()
+    for sol in store.query(q, prefixes=prefixes, substitutions={ox.Variable("party"): party}):
+        n += 1
+print(n)
+'''
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--deals", type=int, default=100_000)
+    ap.add_argument("--companies", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--keep", help="build (or reuse) the synthetic store in this folder")
+    args = ap.parse_args()
+
+    # The console script beside this interpreter (not a shell shim such as pyenv's, which adds its own start-up).
+    exe = Path(sys.executable).parent / "computekg"
+    cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "graph"]
+    env = dict(os.environ)
+    cache = tempfile.mkdtemp(prefix="ckg-bench-cache-")
+    env["COMPUTEKG_CACHE_DIR"] = cache
+    subprocess.run(cli + ["company", "Anthropic"], env=env, check=True, stdout=subprocess.DEVNULL)  # warm the cache
+    print(f"# computekg: {' '.join(cli)}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
+    compare("1. company lookup (bundled data) vs import pyoxigraph+click",
+            cli + ["company", "Anthropic"], [sys.executable, "-c", "import pyoxigraph, click"], env, args.repeat, 1.5)
+
+    from synthetic import build_store
+
+    store_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ckg-bench-store-"))
+    if not (store_dir / "CURRENT").exists():
+        t = time.perf_counter()
+        info = build_store(store_dir, n_deals=args.deals, n_companies=args.companies, seed=7)
+        print(f"# built a store of {args.deals:,} synthetic deals, {info['triples']:,} triples, "
+              f"in {time.perf_counter() - t:.0f} s")
+    from graph.ontology import QUERIES_DIR
+
+    name = "hyperscaler-1"
+    script = Path(tempfile.mkdtemp()) / "raw_lookup.py"
+    script.write_text(RAW_LOOKUP)
+    compare(f"2. company lookup on {args.deals:,} deals (fresh process) vs raw pyoxigraph, same queries",
+            cli + ["--store", str(store_dir), "company", name, "--format", "jsonl"],
+            [sys.executable, str(script), str(store_dir), str(QUERIES_DIR), name], env, args.repeat, 1.3)
+    shutil.rmtree(cache, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(store_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,571 @@
+"""Relationship analytics on the company graph: paths, money cycles, roll-ups, rankings, exports.
+
+The graph is built from store query results (:func:`graph.lookup.fetch_deals` and
+:func:`graph.lookup.company_index`), never from record files. networkx is imported inside the
+functions that need it, so importing this module stays cheap.
+
+Graph model (a ``networkx.MultiDiGraph``)
+-----------------------------------------
+* **Nodes** are companies (their ids), with ``name``, ``kind``, ``parent`` and ``country``.
+  Every company is a node, with or without deals.
+* **One edge per deal**, keyed by the deal id, so two deals between the same pair are two edges
+  (never merged). An edge carries the deal's attributes (:func:`edge_attributes`) and the deal
+  dict itself under ``deal`` (dropped on export).
+* **Direction is the flow of money**, payer -> payee (:data:`PAYER` names the paying party):
+
+  - ``lease``, ``cloud_capacity``, ``colocation``, ``power_purchase``, ``chip_supply``:
+    customer -> provider (the customer pays for capacity, power or chips);
+  - ``investment``: provider (the investor) -> customer (the investee);
+  - ``acquisition``: provider (the acquirer) -> customer (the company acquired, or the seller
+    of the assets bought): the acquirer pays;
+  - ``other``: customer -> provider, assumed (the customer receives something); such edges are
+    marked ``flow="assumed"`` and left out of cycles unless ``kinds`` names ``other``;
+  - ``joint_venture``: no money flows between members, so a venture is a **tie**
+    (``flow="tie"``): one edge per pair of members, from the smaller id to the larger (a
+    two-member venture is one edge). Ties link companies in :func:`paths` and exports; they
+    never take part in cycles or rankings.
+
+  Deals lacking a provider or a customer (and ventures with fewer than two members) give no
+  edge; their ids are listed in ``G.graph["left_out"]``.
+
+Roll-up (``roll_up=True``)
+--------------------------
+Each party is replaced by its *ultimate parent* (``parent`` links followed upwards), link by
+link, respecting ``parent_since``: a subsidiary counts as its parent only for deals that
+reach the date the parent link began.
+
+* With ``as_of=D``: a link counts when ``parent_since <= D`` (or it has no ``parent_since``).
+* Without ``as_of``: a link counts for a deal when the deal's *reach* (:func:`deal_reach`) is on
+  or after ``parent_since``. The reach is the last day the deal is known to be live: its end
+  date (last day of the end period); a deal with a start but no end is taken as still running;
+  a deal with neither is judged by the last day of its announced period; an undated deal counts
+  as current. So xAI's 2024 cloud deal ending in 2027 counts as SpaceX's after the 2026 merger,
+  while a one-off investment in xAI announced in 2025 stays xAI's.
+
+A deal whose two parties fall in the same group becomes a self-loop; cycles ignore self-loops.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from .dates import PartialDate
+from .errors import BadValue, ComputeKGError
+from .lookup import company_index, fetch_deals, in_force, resolve_company
+from .vocab import DEAL_KINDS
+
+# ---------------------------------------------------------------------------- the model
+
+# Which party pays, per deal kind: the edge runs from that party to the other one.
+PAYER: dict[str, str] = {
+    "lease": "customer",
+    "cloud_capacity": "customer",
+    "chip_supply": "customer",
+    "colocation": "customer",
+    "power_purchase": "customer",
+    "investment": "provider",
+    "acquisition": "provider",
+    "other": "customer",  # assumed: see flow "assumed"
+}
+# Kinds whose edges are ties between members, not money flows.
+TIE_KINDS = ("joint_venture",)
+# Kinds whose money direction is only assumed; kept out of cycles unless asked for.
+ASSUMED_KINDS = ("other",)
+# The default kinds for cycles: every kind with a known money direction.
+MONEY_KINDS = tuple(k for k in DEAL_KINDS if k in PAYER and k not in ASSUMED_KINDS)
+
+# How a hop reads, provider first ("oracle sells cloud capacity to openai").
+RELATION: dict[str, str] = {
+    "lease": "leases capacity to",
+    "cloud_capacity": "sells cloud capacity to",
+    "chip_supply": "supplies chips to",
+    "colocation": "hosts in colocation",
+    "power_purchase": "sells power to",
+    "investment": "invests in",
+    "acquisition": "acquires (company or assets of)",
+    "other": "has a deal with",
+    "joint_venture": "is in a joint venture with",
+}
+
+EXPORT_FORMATS = ("graphml", "gexf", "json")
+RANK_MEASURES = ("mw", "money", "deals")
+RANK_ROLES = ("provider", "customer")
+NOT_QUALIFIED = (None, "exact")
+
+
+class NoPath(ComputeKGError):
+    """No chain of deals links two companies (within the hop limit)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+def parse_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """``"lease,investment"`` (or a list) -> a tuple of deal kinds; ``None``/empty -> ``None`` (all).
+
+    >>> parse_kinds("lease, investment")
+    ('lease', 'investment')
+    """
+    if kinds is None:
+        return None
+    items = [k.strip() for k in (kinds.split(",") if isinstance(kinds, str) else kinds)]
+    items = [k for k in items if k]
+    if not items:
+        return None
+    bad = [k for k in items if k not in DEAL_KINDS]
+    if bad:
+        raise BadValue(f"unknown deal kind{'s' if len(bad) > 1 else ''} {', '.join(repr(b) for b in bad)}",
+                       "valid kinds: " + ", ".join(DEAL_KINDS))
+    return tuple(dict.fromkeys(items))
+
+
+def headline_value(values: Sequence[dict]) -> dict | None:
+    """The headline figure of a deal field (sources that disagree keep theirs as alternatives)."""
+    for v in values:
+        if v.get("headline", True):
+            return v
+    return None
+
+
+def deal_money(deal: dict) -> dict | None:
+    """The money of a deal: its headline total value (a per-month/year price is not a total)."""
+    return headline_value(deal.get("total_value") or [])
+
+
+def deal_date(deal: dict) -> str | None:
+    """The date shown for a deal: announced, else start."""
+    return deal.get("announced") or deal.get("start")
+
+
+def _primary_source(deal: dict) -> dict | None:
+    return deal["sources"][0] if deal.get("sources") else None
+
+
+def edge_attributes(deal: dict) -> dict[str, Any]:
+    """Flat attributes of a deal's edge (numbers, strings, lists; ``None`` when unknown)."""
+    mw = headline_value(deal.get("power_mw") or [])
+    money = deal_money(deal)
+    src = _primary_source(deal)
+    return {
+        "deal": deal["id"], "kind": deal["kind"], "status": deal.get("status"),
+        "provider": deal.get("provider"), "customer": deal.get("customer"),
+        "members": list(deal.get("members") or []), "guarantor": deal.get("guarantor"),
+        "end_user": deal.get("end_user"), "facilities": list(deal.get("facilities") or []),
+        "mw": mw["value"] if mw else None, "mw_qualifier": (mw.get("qualifier") or "exact") if mw else None,
+        "money": money["amount"] if money else None, "currency": money.get("currency") if money else None,
+        "money_qualifier": (money.get("qualifier") or "exact") if money else None,
+        "announced": deal.get("announced"), "start": deal.get("start"), "end": deal.get("end"),
+        "source": src["url"] if src else None, "publisher": src["publisher"] if src else None,
+        "sources": [s["url"] for s in deal.get("sources") or []],
+    }
+
+
+# ---------------------------------------------------------------------------- roll-up
+
+def deal_reach(deal: dict) -> _dt.date:
+    """The last day a deal is known to be live (compared with ``parent_since`` in roll-ups).
+
+    End date if any; a start without an end means still running (``date.max``); otherwise the
+    last day of the announced period; an undated deal counts as current (``date.max``).
+    """
+    if deal.get("end_date") is not None:
+        return deal["end_date"]
+    if deal.get("start_date") is not None:
+        return _dt.date.max
+    if deal.get("announced"):
+        return PartialDate.parse(deal["announced"]).last
+    return _dt.date.max
+
+
+@dataclass
+class RollUp:
+    """Company -> ultimate parent, link by link, respecting ``parent_since``."""
+
+    parents: dict[str, tuple[str, _dt.date | None]]  # company -> (parent, parent_since)
+    as_of: _dt.date | None = None
+
+    @classmethod
+    def from_companies(cls, companies: Iterable[dict], *, as_of: _dt.date | None = None) -> "RollUp":
+        return cls({c["id"]: (c["parent"], c.get("parent_since")) for c in companies if c.get("parent")}, as_of)
+
+    def top(self, company: str, deal: dict | None = None) -> str:
+        """The group ``company`` counts as, for ``deal`` (or on ``as_of``, or today's structure)."""
+        reach = deal_reach(deal) if deal is not None and self.as_of is None else None
+        seen = {company}
+        while company in self.parents:
+            parent, since = self.parents[company]
+            if since is not None:
+                if self.as_of is not None and since > self.as_of:
+                    break
+                if reach is not None and reach < since:
+                    break
+            if parent in seen:  # a loop of parent links: stop rather than spin
+                break
+            seen.add(parent)
+            company = parent
+        return company
+
+
+def ultimate_parents(companies: Sequence[dict], *, as_of: _dt.date | None = None) -> list[dict]:
+    """Every company with its ultimate parent (itself when it has none), as of a date or today.
+
+    The same answer as the named query ``rollup``.
+    """
+    r = RollUp.from_companies(companies, as_of=as_of)
+    return [{"company": c["id"], "parent": r.top(c["id"])} for c in sorted(companies, key=lambda c: c["id"])]
+
+
+def rollup_table(store, *, as_of: _dt.date | None = None) -> list[dict]:
+    """:func:`ultimate_parents` of the store's companies, with names."""
+    companies = company_index(store)
+    names = {c["id"]: c["name"] for c in companies}
+    return [{**row, "parent_name": names.get(row["parent"])} for row in ultimate_parents(companies, as_of=as_of)]
+
+
+# ---------------------------------------------------------------------------- the graph
+
+def select(deals: Iterable[dict], *, kinds: Sequence[str] | None = None, as_of: _dt.date | None = None) -> list[dict]:
+    """Deals of the given kinds, in force on ``as_of`` (the one as-of rule: ``lookup.in_force``)."""
+    return [d for d in deals if (kinds is None or d["kind"] in kinds) and (as_of is None or in_force(d, as_of))]
+
+
+def build_graph(companies: Sequence[dict], deals: Iterable[dict], *, kinds: Sequence[str] | None = None,
+                as_of: _dt.date | None = None, roll_up: bool = False):
+    """The company MultiDiGraph of ``deals`` (dicts as from ``fetch_deals``): see the module doc.
+
+    With ``roll_up`` each party is replaced by its group; edges keep the original parties in
+    their ``provider``/``customer``/``members`` attributes, and nodes absorbed into a group are
+    left out.
+    """
+    import networkx as nx
+
+    kinds = parse_kinds(kinds)
+    g = nx.MultiDiGraph(model="companies; one edge per deal; payer -> payee; joint ventures as ties",
+                        roll_up=roll_up, as_of=as_of.isoformat() if as_of else None)
+    r = RollUp.from_companies(companies, as_of=as_of) if roll_up else None
+    tops = {c["id"]: r.top(c["id"]) if r else c["id"] for c in companies}
+    for c in sorted(companies, key=lambda c: c["id"]):
+        if not roll_up or tops[c["id"]] == c["id"]:
+            g.add_node(c["id"], name=c["name"], kind=c.get("kind"), parent=c.get("parent"),
+                       country=c.get("country"))
+    left_out: list[str] = []
+    for d in sorted(select(deals, kinds=kinds, as_of=as_of), key=lambda d: d["id"]):
+        group = (lambda cid: r.top(cid, d)) if r else (lambda cid: cid)
+        attrs = edge_attributes(d)
+        if d["kind"] in TIE_KINDS:
+            members = sorted(dict.fromkeys(group(m) for m in d.get("members") or []))
+            if len(members) < 2:
+                left_out.append(d["id"])
+                continue
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    _ensure_node(g, a)
+                    _ensure_node(g, b)
+                    g.add_edge(a, b, key=d["id"], flow="tie", payer=None, payee=None, deal_dict=d, **attrs)
+            continue
+        if not d.get("provider") or not d.get("customer"):
+            left_out.append(d["id"])
+            continue
+        payer_role = PAYER.get(d["kind"], "customer")
+        payee_role = "provider" if payer_role == "customer" else "customer"
+        u, v = group(d[payer_role]), group(d[payee_role])
+        _ensure_node(g, u)
+        _ensure_node(g, v)
+        g.add_edge(u, v, key=d["id"], flow="assumed" if d["kind"] in ASSUMED_KINDS else "money",
+                   payer=d[payer_role], payee=d[payee_role], deal_dict=d, **attrs)
+    g.graph["left_out"] = left_out
+    return g
+
+
+def _ensure_node(g, cid: str) -> None:
+    if cid not in g:
+        g.add_node(cid, name=cid, kind=None, parent=None, country=None)
+
+
+def company_graph(store, *, kinds: Sequence[str] | str | None = None, as_of: _dt.date | None = None,
+                  roll_up: bool = False):
+    """The company MultiDiGraph of every deal in the store (see the module doc)."""
+    return build_graph(company_index(store), fetch_deals(store), kinds=parse_kinds(kinds), as_of=as_of,
+                       roll_up=roll_up)
+
+
+# ---------------------------------------------------------------------------- paths
+
+def _hop(path_no: int, hop_no: int, a: str, b: str, data: dict) -> dict:
+    d = data["deal_dict"]
+    if data["flow"] == "tie":
+        direction = "--"
+        relation = f"{a} {RELATION['joint_venture']} {b}"
+    else:
+        direction = "->" if data["_u"] == a else "<-"
+        relation = f"{d['provider']} {RELATION.get(d['kind'], 'has a deal with')} {d['customer']}"
+    return {
+        "path": path_no, "hop": hop_no, "from": a, "to": b, "deal": d["id"], "kind": d["kind"],
+        "direction": direction, "relation": relation,
+        "mw": headline_value(d.get("power_mw") or []), "money": deal_money(d),
+        "date": deal_date(d), "status": d.get("status"), "source": data["source"], "publisher": data["publisher"],
+    }
+
+
+def paths(store, a: str, b: str, *, max_hops: int = 4, kinds: Sequence[str] | str | None = None,
+          as_of: _dt.date | None = None, limit: int = 20) -> list[dict]:
+    """The shortest chains of deals linking companies ``a`` and ``b`` (names, ids or aliases).
+
+    Edges are followed either way (a chain of ties, not of payments). One row per hop and deal:
+    a hop between two companies with several deals gives one row per deal. ``direction`` is
+    ``->`` when money flows from ``from`` to ``to``, ``<-`` the other way, ``--`` for a joint
+    venture. At most ``limit`` company paths are returned. Raises :class:`NoPath`.
+    """
+    import networkx as nx
+
+    if max_hops < 1:
+        raise BadValue(f"--max-hops must be at least 1, got {max_hops}", "e.g. --max-hops 4")
+    ca, cb = resolve_company(store, a), resolve_company(store, b)
+    if ca["id"] == cb["id"]:
+        raise BadValue(f"both ends are {ca['name']} ({ca['id']})", "give two different companies")
+    g = company_graph(store, kinds=kinds, as_of=as_of)
+    simple = nx.Graph()
+    simple.add_nodes_from(g.nodes)
+    simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
+    what = f"{ca['name']} ({ca['id']}) and {cb['name']} ({cb['id']})"
+    try:
+        n = nx.shortest_path_length(simple, ca["id"], cb["id"])
+    except nx.NetworkXNoPath:
+        raise NoPath(f"no chain of deals links {what}" + _filters_text(kinds, as_of),
+                     "they share no counterparty at any distance; try other --kinds or no --as-of") from None
+    if n > max_hops:
+        raise NoPath(f"no chain of at most {max_hops} deal(s) links {what}; the shortest takes {n}",
+                     f"raise --max-hops to {n}")
+    rows: list[dict] = []
+    found = sorted(nx.all_shortest_paths(simple, ca["id"], cb["id"]))[:limit]
+    for p_no, nodes in enumerate(found, 1):
+        for h_no, (x, y) in enumerate(zip(nodes, nodes[1:]), 1):
+            edges = [(x, y, k, dd) for k, dd in (g.get_edge_data(x, y) or {}).items()]
+            edges += [(y, x, k, dd) for k, dd in (g.get_edge_data(y, x) or {}).items()]
+            for u, _v, k, dd in sorted(edges, key=lambda e: e[2]):
+                rows.append(_hop(p_no, h_no, x, y, {**dd, "_u": u}))
+    return rows
+
+
+def _filters_text(kinds, as_of) -> str:
+    parts = []
+    if kinds:
+        parts.append("kinds " + ",".join(parse_kinds(kinds) or ()))
+    if as_of:
+        parts.append(f"in force on {as_of}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+# ---------------------------------------------------------------------------- cycles
+
+@dataclass
+class Cycles:
+    """Circular money chains found, and whether the search stopped at the limit."""
+
+    cycles: list[dict] = field(default_factory=list)
+    truncated: bool = False
+    max_length: int = 6
+    limit: int = 0
+
+
+def find_cycles(g, *, max_length: int = 6, limit: int | None = 1000) -> tuple[list[list[str]], bool]:
+    """Simple directed cycles of 2..``max_length`` companies on the payer -> payee edges of ``g``.
+
+    Parallel edges are one step; self-loops (intra-group deals after a roll-up) are skipped.
+    Each cycle starts at its smallest company id (so it is listed once); the list is sorted by
+    length, then companies. Stops after ``limit`` cycles (then the flag is True).
+    """
+    import networkx as nx
+
+    simple = nx.DiGraph()
+    simple.add_edges_from((u, v) for u, v, f in g.edges(data="flow") if u != v and f in ("money", "assumed"))
+    found: list[list[str]] = []
+    truncated = False
+    for cyc in nx.simple_cycles(simple, length_bound=max_length):
+        if limit is not None and len(found) >= limit:
+            truncated = True
+            break
+        i = cyc.index(min(cyc))
+        found.append(cyc[i:] + cyc[:i])
+    found.sort(key=lambda c: (len(c), c))
+    return found, truncated
+
+
+def cycles(store, *, roll_up: bool = False, kinds: Sequence[str] | str | None = None,
+           as_of: _dt.date | None = None, max_length: int = 6, limit: int = 100) -> Cycles:
+    """Circular chains of money: closed loops of payer -> payee edges (see the module doc).
+
+    ``kinds`` defaults to :data:`MONEY_KINDS` (joint ventures never take part). Each cycle lists
+    its companies and, for each step, the deals carrying money that way with their amounts.
+    """
+    if max_length < 2:
+        raise BadValue(f"--max-length must be at least 2, got {max_length}", "a cycle needs two companies")
+    if limit < 1:
+        raise BadValue(f"--limit must be at least 1, got {limit}")
+    chosen = parse_kinds(kinds) or MONEY_KINDS
+    g = company_graph(store, kinds=chosen, as_of=as_of, roll_up=roll_up)
+    found, truncated = find_cycles(g, max_length=max_length, limit=limit)
+    out = Cycles(max_length=max_length, limit=limit, truncated=truncated)
+    for n, nodes in enumerate(found, 1):
+        steps = []
+        for x, y in zip(nodes, nodes[1:] + nodes[:1]):
+            deals = []
+            for key, dd in sorted((g.get_edge_data(x, y) or {}).items()):
+                if dd["flow"] not in ("money", "assumed"):
+                    continue
+                deals.append({"id": key, "kind": dd["kind"], "payer": dd["payer"], "payee": dd["payee"],
+                              "money": deal_money(dd["deal_dict"]),
+                              "mw": headline_value(dd["deal_dict"].get("power_mw") or []),
+                              "date": deal_date(dd["deal_dict"]), "source": dd["source"]})
+            steps.append({"from": x, "to": y, "deals": deals})
+        out.cycles.append({"cycle": n, "length": len(nodes), "companies": nodes + nodes[:1], "steps": steps})
+    return out
+
+
+# ---------------------------------------------------------------------------- rankings
+
+def _measure(deal: dict, by: str, currency: str) -> tuple[float, bool, bool]:
+    """(amount, qualified?, missing?) of one deal for a ranking."""
+    if by == "deals":
+        return 1.0, False, False
+    if by == "mw":
+        v = headline_value(deal.get("power_mw") or [])
+        if v is None or v.get("value") is None:
+            return 0.0, False, True
+        return float(v["value"]), v.get("qualifier") not in NOT_QUALIFIED, False
+    m = deal_money(deal)
+    if m is None or m.get("amount") is None or m.get("currency") != currency:
+        return 0.0, False, True
+    return float(m["amount"]), m.get("qualifier") not in NOT_QUALIFIED, False
+
+
+def rank_deals(companies: Sequence[dict], deals: Iterable[dict], *, by: str, role: str,
+               kinds: Sequence[str] | str | None = None, as_of: _dt.date | None = None, roll_up: bool = False,
+               currency: str = "USD") -> list[dict]:
+    """A league table of companies in ``role`` by ``by`` (the pure part of :func:`rank`)."""
+    if by not in RANK_MEASURES:
+        raise BadValue(f"unknown measure {by!r}", "choose one of: " + ", ".join(RANK_MEASURES))
+    if role not in RANK_ROLES:
+        raise BadValue(f"unknown role {role!r}", "choose one of: " + ", ".join(RANK_ROLES))
+    r = RollUp.from_companies(companies, as_of=as_of) if roll_up else None
+    names = {c["id"]: c["name"] for c in companies}
+    rows: dict[str, dict] = {}
+    for d in select(deals, kinds=parse_kinds(kinds), as_of=as_of):
+        who = d.get(role)
+        if not who:
+            continue
+        top = r.top(who, d) if r else who
+        row = rows.setdefault(top, {"company": top, "name": names.get(top, top), "total": 0.0,
+                                    "unit": {"mw": "MW", "money": currency, "deals": "deals"}[by],
+                                    "deals": 0, "qualified": 0, "missing": 0, "includes": set()})
+        amount, qualified, missing = _measure(d, by, currency)
+        row["total"] += amount
+        row["deals"] += 1
+        row["qualified"] += qualified
+        row["missing"] += missing
+        row["includes"].add(who)
+    out = []
+    for row in rows.values():
+        total = round(row["total"], 6)
+        row["total"] = int(total) if total == int(total) else total
+        row["includes"] = sorted(row["includes"])
+        out.append(row)
+    out.sort(key=lambda row: (-row["total"], row["company"]))
+    # Competition ranking: equal totals share a rank ("1, 2, 2, 4").
+    for i, row in enumerate(out):
+        row["rank"] = out[i - 1]["rank"] if i and row["total"] == out[i - 1]["total"] else i + 1
+    return [{"rank": row.pop("rank"), **row} for row in out]
+
+
+def rank(store, *, by: str, role: str, kinds: Sequence[str] | str | None = None, as_of: _dt.date | None = None,
+         roll_up: bool = False, currency: str = "USD") -> list[dict]:
+    """League table: each company's total in ``role`` (provider or customer), highest first.
+
+    ``by``: ``mw`` (headline MW), ``money`` (headline total value in ``currency``; figures in
+    another currency, and per-period prices without a total, count as missing) or ``deals``.
+    Each row counts the deals behind the total, how many of their figures are qualified (a
+    qualifier other than exact: "up to", "about"...) and how many are missing. Equal totals
+    share a rank; ties are listed by company id.
+    """
+    return rank_deals(company_index(store), fetch_deals(store), by=by, role=role, kinds=kinds, as_of=as_of,
+                      roll_up=roll_up, currency=currency)
+
+
+# ---------------------------------------------------------------------------- export
+
+def _flat(value: Any) -> Any:
+    """A value GraphML/GEXF can hold: lists joined with '; ', numbers as floats, None dropped."""
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def export_graph(store, fmt: str, *, kinds: Sequence[str] | str | None = None, as_of: _dt.date | None = None,
+                 roll_up: bool = False) -> bytes:
+    """The company graph as GraphML, GEXF or node-link JSON, deal attributes on the edges.
+
+    GraphML and GEXF hold flat values: lists become ``"a; b"`` strings and unknown values are
+    left out. JSON keeps lists, writes ``null`` for unknowns, and uses networkx's node-link
+    layout with ``links`` (each link has ``key``, the deal id).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise BadValue(f"unknown graph format {fmt!r}", "choose one of: " + ", ".join(EXPORT_FORMATS))
+    return serialize_graph(company_graph(store, kinds=kinds, as_of=as_of, roll_up=roll_up), fmt)
+
+
+def serialize_graph(g, fmt: str) -> bytes:
+    """Serialise a graph from :func:`build_graph` (the ``deal_dict`` attribute is dropped)."""
+    import io
+
+    import networkx as nx
+
+    flat = fmt in ("graphml", "gexf")
+    h = nx.MultiDiGraph()
+    h.graph.update({k: _flat(v) if flat else v for k, v in g.graph.items() if v is not None})
+    for n, data in g.nodes(data=True):
+        h.add_node(n, **{k: _flat(v) if flat else v for k, v in data.items() if v is not None or not flat})
+    for u, v, k, data in g.edges(keys=True, data=True):
+        attrs = {a: x for a, x in data.items() if a != "deal_dict"}
+        h.add_edge(u, v, key=k, **{a: _flat(x) for a, x in attrs.items() if x is not None} if flat else attrs)
+    if fmt == "json":
+        data = nx.node_link_data(h, edges="links")
+        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n").encode("utf-8")
+    buf = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(h, buf, infer_numeric_types=True)
+    else:
+        nx.write_gexf(h, buf)
+    return buf.getvalue()
+
+
+def read_graph(data: bytes, fmt: str):
+    """Parse an export back into networkx (for checks and round trips)."""
+    import io
+
+    import networkx as nx
+
+    if fmt == "json":
+        return nx.node_link_graph(json.loads(data), edges="links", multigraph=True, directed=True)
+    if fmt == "graphml":
+        return nx.read_graphml(io.BytesIO(data), force_multigraph=True)
+    if fmt == "gexf":
+        return nx.read_gexf(io.BytesIO(data))
+    raise BadValue(f"unknown graph format {fmt!r}", "choose one of: " + ", ".join(EXPORT_FORMATS))
+
+
+__all__ = [
+    "PAYER", "TIE_KINDS", "MONEY_KINDS", "RELATION", "EXPORT_FORMATS", "RANK_MEASURES", "RANK_ROLES", "NoPath",
+    "parse_kinds", "build_graph", "company_graph", "paths", "find_cycles", "cycles", "Cycles", "rank",
+    "rank_deals", "RollUp", "ultimate_parents", "rollup_table", "deal_reach", "export_graph", "serialize_graph",
+    "read_graph", "edge_attributes",
+]

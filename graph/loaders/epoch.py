@@ -1,0 +1,88 @@
+"""Epoch AI's CSV datasets (``gpu_clusters.csv``, ``data_centers.csv``, ``data_center_timelines.csv``,
+``ml_hardware.csv``), recognised by their header rows.
+
+Each row becomes one raw record whose fields are the CSV's own column names, untouched (cells
+are kept as text, surrounding spaces included): turning them into facilities, compute uses
+and capacity snapshots is :mod:`graph.epoch`'s job, done at validation time. Record sections
+start with ``epoch`` so that ``--no-epoch`` can drop them all.
+
+Epoch adds columns over time, so a file is recognised by a few columns it must have, and extra
+columns are ignored. Files whose header matches none of these fall through to the deal CSV
+loader (or are reported as unreadable).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..errors import Problem
+from . import LineDict, RawRecord, ReadResult, register
+
+
+def _header(head: str) -> set[str]:
+    try:
+        return {c.strip() for c in next(csv.reader([head]), [])}
+    except csv.Error:
+        return set()
+
+
+class EpochCsvLoader:
+    """One Epoch AI dataset file: recognised by ``required`` columns, read row by row."""
+
+    extensions = (".csv",)
+
+    def __init__(self, name: str, section: str, required: tuple[str, ...], key: str):
+        self.name = name
+        self.section = section
+        self.required = required
+        self.key = key  # the column that names a row; rows where it is empty are skipped
+
+    def detect(self, path: Path, head: str) -> bool:
+        cols = _header(head)
+        return all(c in cols for c in self.required)
+
+    def read(self, path: Path, display: str) -> ReadResult:
+        result = ReadResult()
+        try:
+            fh = open(path, encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            result.problems.append(Problem(display, 0, "", "", f"cannot read file: {exc}"))
+            return result
+        with fh:
+            reader = csv.DictReader(fh)
+            try:
+                header = [h.strip() for h in (reader.fieldnames or [])]
+                missing = [c for c in self.required if c not in header]
+                for c in missing:
+                    result.problems.append(Problem(display, 1, "", c, f"required column of Epoch AI's "
+                                                   f"{self.section} file is missing"))
+                if missing:
+                    return result
+                start = 2
+                for row in reader:
+                    line = start
+                    start = reader.line_num + 1
+                    cells = {k.strip(): (v or "") for k, v in row.items() if k is not None}
+                    if not cells.get(self.key, "").strip():
+                        continue
+                    rec = LineDict(cells, line=line)
+                    result.records.append(RawRecord(self.section, rec, display, line))
+            except (csv.Error, UnicodeDecodeError) as exc:
+                result.problems.append(Problem(display, reader.line_num, "", "", f"CSV syntax error: {exc}"))
+        return result
+
+
+LOADERS = (
+    EpochCsvLoader("epoch_gpu_clusters", "epoch_clusters",
+                   ("Name", "Status", "Owner", "Users", "H100 equivalents", "First Operational Date"), "Name"),
+    EpochCsvLoader("epoch_data_centers", "epoch_data_centers",
+                   ("Handle", "Latitude", "Longitude", "Owner", "Users"), "Handle"),
+    EpochCsvLoader("epoch_data_center_timelines", "epoch_timelines",
+                   ("Date", "Data center", "Construction status", "Power (MW)"), "Data center"),
+    EpochCsvLoader("epoch_ml_hardware", "epoch_hardware",
+                   ("Hardware name", "Manufacturer", "Release date"), "Hardware name"),
+)
+
+for _loader in LOADERS:
+    register(_loader)
