@@ -1,0 +1,92 @@
+"""One test suite for the store protocol, run against every backend (memory and on-disk oxigraph)."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import QueryError, StoreError
+from graph.store import IRI, OxigraphStore, Rows
+
+EX = "https://example.com/"
+DATA = f"""<{EX}a> <{EX}name> "Anthropic" .
+<{EX}b> <{EX}name> "O'Brien \\"quoted\\" <tag>" .
+<{EX}a> <{EX}mw> "300"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<{EX}a> <{EX}end> "2029-05-31"^^<http://www.w3.org/2001/XMLSchema#date> .
+""".encode()
+
+
+class StoreSuite:
+    """Subclasses provide ``make_store(tmp_path)`` returning a writable store."""
+
+    def make_store(self, tmp_path):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @pytest.fixture
+    def store(self, tmp_path):
+        s = self.make_store(tmp_path)
+        s.load_ntriples(DATA)
+        return s
+
+    def test_select_returns_python_values(self, store):
+        rows = store.query(f"SELECT ?mw ?end WHERE {{ <{EX}a> <{EX}mw> ?mw ; <{EX}end> ?end }}")
+        assert isinstance(rows, Rows) and rows.variables == ["mw", "end"]
+        import datetime
+
+        assert rows.rows == [{"mw": 300, "end": datetime.date(2029, 5, 31)}]
+
+    def test_bindings_are_terms_not_text(self, store):
+        q = f"SELECT ?s ?n WHERE {{ ?s <{EX}name> ?n }}"
+        tricky = "O'Brien \"quoted\" <tag>"
+        rows = store.query(q, {"n": tricky})
+        assert [r["s"] for r in rows] == [IRI(f"{EX}b")]
+        injected = store.query(q, {"n": '" } ?s ?p ?o { "'})
+        assert len(injected) == 0
+
+    def test_ask_and_construct(self, store):
+        assert store.query(f"ASK {{ <{EX}a> ?p ?o }}") is True
+        assert store.query(f"ASK {{ <{EX}zzz> ?p ?o }}") is False
+        lines = store.query(f"CONSTRUCT {{ ?s <{EX}label> ?n }} WHERE {{ ?s <{EX}name> ?n }}")
+        assert len(lines) == 2 and all(line.endswith(" .") for line in lines)
+
+    def test_prefixes_are_predeclared(self, store):
+        assert store.query("ASK { FILTER(xsd:integer('1') = 1) }") is True
+
+    def test_malformed_query_names_the_position(self, store):
+        with pytest.raises(QueryError) as err:
+            store.query("SELECT ?x WHERE { ?x ?p }")
+        assert "malformed SPARQL" in str(err.value) and "1:" in str(err.value)
+
+    def test_named_graphs_are_visible_in_union_queries_only(self, store):
+        store.load_ntriples(f"<{EX}c> <{EX}name> \"C\" .\n".encode(), f"{EX}graph")
+        q = f"SELECT ?s WHERE {{ ?s <{EX}name> \"C\" }}"
+        assert len(store.query(q)) == 1
+        assert len(store.query(q, union=False)) == 0
+        assert f"{EX}graph" in store.graphs()
+
+    def test_dump_is_sorted_and_complete(self, store):
+        nt = store.dump("nt").decode().splitlines()
+        assert nt == sorted(nt) and len(nt) == 4
+
+
+class TestMemoryStore(StoreSuite):
+    def make_store(self, tmp_path):
+        return OxigraphStore()
+
+
+class TestDiskStore(StoreSuite):
+    def make_store(self, tmp_path):
+        return OxigraphStore(tmp_path / "store")
+
+    def test_read_only_reopen_sees_data_and_refuses_writes(self, tmp_path):
+        s = OxigraphStore(tmp_path / "s")
+        s.load_ntriples(DATA)
+        s.close()
+        ro = OxigraphStore(tmp_path / "s", read_only=True)
+        assert ro.query(f"ASK {{ <{EX}a> ?p ?o }}") is True
+        with pytest.raises(StoreError):
+            ro.load_ntriples(DATA)
+
+    def test_opening_a_folder_that_is_not_a_store_is_a_clear_error(self, tmp_path):
+        with pytest.raises(StoreError) as err:
+            OxigraphStore(tmp_path / "nothing-here", read_only=True)
+        assert "not a computekg store" in str(err.value) and "load" in err.value.hint
