@@ -91,8 +91,6 @@ def _load_builtin() -> None:
 
 def loader_for(path: Path) -> Loader | None:
     """The loader for a file, or None when the file is not a record file (README.md...)."""
-    if not LOADERS:
-        _load_builtin()
     ext = path.suffix.lower()
     candidates = [ld for ld in LOADERS.values() if ext in ld.extensions]
     if not candidates:
@@ -153,3 +151,6 @@ def file_digest_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """The files whose bytes decide a compiled store (for cache keys); no parsing."""
     files, _ = iter_files(paths)
     return files
+
+
+_load_builtin()
