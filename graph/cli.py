@@ -19,6 +19,12 @@ from .output import COMPANY_DEAL_COLUMNS, DEAL_COLUMNS, FORMATS, public_deal, wr
 from .vocab import DEAL_KINDS, DEAL_STATUSES
 
 
+def note(message: str) -> None:
+    """A message for the user on stderr, after any data already written to stdout."""
+    sys.stdout.flush()
+    click.echo(message, err=True)
+
+
 class CLIError(click.ClickException):
     """One line on stderr: the cause, then how to fix it."""
 
@@ -35,7 +41,7 @@ class Group(click.Group):
             return super().invoke(ctx)
         except ValidationFailed as exc:
             for p in exc.problems:
-                click.echo(str(p), err=True)
+                note(str(p))
             raise CLIError(str(exc), exc.hint) from None
         except BadValue as exc:
             raise CLIError(str(exc), exc.hint, exit_code=2) from None
@@ -76,7 +82,7 @@ class State:
 
     def progress(self, message: str) -> None:
         if sys.stderr.isatty():
-            click.echo(f"... {message}", err=True)
+            note(f"... {message}")
 
     def store(self):
         """The store to answer from: --store folder (read-only), else the cached compiled records."""
@@ -147,7 +153,7 @@ def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
     found, deals = company_deals(store, name, as_of=as_of, companies=companies)
     write_rows([public_deal(d) for d in deals], fmt, COMPANY_DEAL_COLUMNS)
     what = f"{found['name']} ({found['id']})" + (f" with {len(companies) - 1} subsidiaries" if companies else "")
-    click.echo(f"{len(deals)} deal(s) for {what}" + (f" in force on {as_of}" if as_of else ""), err=True)
+    note(f"{len(deals)} deal(s) for {what}" + (f" in force on {as_of}" if as_of else ""))
 
 
 @main.command()
@@ -172,7 +178,7 @@ def deals(state: State, provider, customer, kind, status, as_of, fmt: str) -> No
     c = resolve_company(store, customer)["id"] if customer else None
     rows = select_deals(fetch_deals(store), provider=p, customer=c, kind=kind, status=status, as_of=as_of)
     write_rows([public_deal(d) for d in rows], fmt, DEAL_COLUMNS)
-    click.echo(f"{len(rows)} deal(s)", err=True)
+    note(f"{len(rows)} deal(s)")
 
 
 @main.command()
@@ -239,7 +245,9 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
         write_rows([{"boolean": result}], fmt)
     elif isinstance(result, Rows):
         write_rows(result.rows, fmt, [(v, (lambda v: lambda r: r.get(v))(v)) for v in result.variables])
-        click.echo(f"{len(result)} row(s)", err=True)
+        note(f"{len(result)} row(s)")
+    elif fmt == "json":
+        write_rows([{"triple": line} for line in result], fmt)
     else:
         for line in result:
             click.echo(line)
@@ -293,7 +301,7 @@ def path(state: State, a: str, b: str, max_hops: int, kinds, as_of, limit: int, 
 
     rows = paths(state.store(), a, b, max_hops=max_hops, kinds=kinds, as_of=as_of, limit=limit)
     write_rows(rows, fmt, PATH_COLUMNS if fmt != "table" else PATH_COLUMNS[:-1])
-    click.echo(f"{rows[-1]['path']} shortest path(s) of {rows[-1]['hop']} hop(s)", err=True)
+    note(f"{rows[-1]['path']} shortest path(s) of {rows[-1]['hop']} hop(s)")
 
 
 @main.command()
@@ -332,7 +340,7 @@ def cycles(state: State, roll_up: bool, kinds, as_of, max_length: int, limit: in
             ("deals", lambda r: [d["id"] for d in r["deals"]]),
             ("money", lambda r: [_figure(d["money"]) or "?" for d in r["deals"]])])
     note = f"; stopped at --limit {limit}" if found.truncated else ""
-    click.echo(f"{len(found.cycles)} cycle(s) of 2 to {max_length} companies{note}", err=True)
+    note(f"{len(found.cycles)} cycle(s) of 2 to {max_length} companies{note}")
 
 
 @main.command()
@@ -366,7 +374,7 @@ def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency
                ("total", total), ("unit", lambda r: r["unit"]), ("deals", lambda r: r["deals"]),
                ("qualified", lambda r: r["qualified"]), ("missing", lambda r: r["missing"])]
     write_rows(rows, fmt, columns + ([("includes", lambda r: r["includes"])] if roll_up else []))
-    click.echo(f"{len(rows)} {role}(s)", err=True)
+    note(f"{len(rows)} {role}(s)")
 
 
 # ---------------------------------------------------------------------------- records and stores
@@ -386,7 +394,7 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
 
     compiled = compile_paths(list(paths), epoch=state.epoch, shacl=not no_shacl, progress=state.progress)
     for note in compiled.report.notes:
-        click.echo(f"note: {note}", err=True)
+        note(f"note: {note}")
     cat = compiled.catalog
     click.echo(f"ok: {len(cat.companies)} companies, {len(cat.facilities)} facilities, {len(cat.deals)} deals, "
                f"{len(compiled.graph)} triples; no problems")
@@ -409,7 +417,7 @@ def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
 
     report = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        note(f"note: {note}")
     click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
 
 
@@ -450,7 +458,7 @@ def export(state: State, rdf_format: str | None, graph_format: str | None, with_
         data = export_rdf(state.store(), rdf_format or "turtle", with_ontology=with_ontology)
     if output:
         Path(output).write_bytes(data)
-        click.echo(f"wrote {output}", err=True)
+        note(f"wrote {output}")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
