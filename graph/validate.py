@@ -451,7 +451,10 @@ class NameIndex:
     def resolve(self, name: str) -> tuple[str | None, str]:
         ids = self._by_key.get(name.strip().lower())
         if not ids:
-            return None, _suggest(name, self._by_key)
+            # Suggest ids (one per company), from close matches on any of its names.
+            close = difflib.get_close_matches(name.strip().lower(), list(self._by_key), n=6, cutoff=0.6)
+            found = list(dict.fromkeys(rid for key in close for rid in sorted(self._by_key[key])))[:3]
+            return None, (". Did you mean " + " or ".join(repr(f) for f in found) + "?") if found else ""
         if len(ids) > 1:
             return None, " (ambiguous: it names " + ", ".join(sorted(ids)) + "; use the id)"
         return next(iter(ids)), ""
