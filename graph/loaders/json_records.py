@@ -20,6 +20,9 @@ def _plain_to_linedicts(value: object) -> object:
     return value
 
 
+LINE_NUMBERS_UP_TO = 2_000_000  # characters
+
+
 class JsonLoader:
     name = "json"
     extensions = (".json",)
@@ -37,9 +40,14 @@ class JsonLoader:
         except json.JSONDecodeError as exc:
             return ReadResult(problems=[Problem(display, exc.lineno, "", "",
                                                 f"JSON syntax error: {exc.msg} (column {exc.colno})")])
-        # JSON is (nearly always) YAML too: re-read it that way to learn line numbers.
-        doc, problems = parse_text(text, display)
-        if problems or not isinstance(doc, dict):
+        # JSON is (nearly always) YAML too: re-read it that way to learn line numbers. PyYAML is
+        # pure Python and slow, so very large files are reported by record and field only.
+        doc = None
+        if len(text) <= LINE_NUMBERS_UP_TO:
+            doc, problems = parse_text(text, display)
+            if problems or not isinstance(doc, dict):
+                doc = None
+        if doc is None:
             doc = _plain_to_linedicts(plain)
         return records_from_document(doc, display)
 
