@@ -393,8 +393,8 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
     from .build import compile_paths
 
     compiled = compile_paths(list(paths), epoch=state.epoch, shacl=not no_shacl, progress=state.progress)
-    for note in compiled.report.notes:
-        note(f"note: {note}")
+    for message in compiled.report.notes:
+        note(f"note: {message}")
     cat = compiled.catalog
     click.echo(f"ok: {len(cat.companies)} companies, {len(cat.facilities)} facilities, {len(cat.deals)} deals, "
                f"{len(compiled.graph)} triples; no problems")
@@ -416,8 +416,8 @@ def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
     from .build import load_into
 
     report = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
-    for note in report.notes:
-        note(f"note: {note}")
+    for message in report.notes:
+        note(f"note: {message}")
     click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
 
 

@@ -1,0 +1,327 @@
+"""The bundled data in data/, as a user meets it through the CLI: it validates, it is sourced, and a
+handful of well-sourced facts come out exactly as the sources state them.
+
+Every test runs the real `computekg` command (CliRunner) on the bundled data; the compiled store is
+cached per session, so only the first command pays for the build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from graph.cli import main
+from graph.vocab import DEAL_KINDS, SOURCE_KINDS
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# The names the issue asks `computekg company` to answer for.
+NAMES = ["Anthropic", "OpenAI", "xAI", "Microsoft", "Google", "Amazon", "Meta", "Oracle", "Nvidia",
+         "CoreWeave", "Nebius", "Nscale", "Fluidstack"]
+
+
+def cli_json(runner, *args):
+    result = runner.invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def company_deals(runner, name, *extra):
+    return {d["id"]: d for d in cli_json(runner, "company", name, *extra)}
+
+
+def headline(values):
+    heads = [v for v in values if v["headline"]]
+    assert len(heads) == 1, values
+    return heads[0]
+
+
+@pytest.fixture(scope="module")
+def all_deals():
+    from click.testing import CliRunner
+
+    return cli_json(CliRunner(), "deals")
+
+
+@pytest.fixture(scope="module")
+def companies():
+    from click.testing import CliRunner
+
+    return {c["id"]: c for c in cli_json(CliRunner(), "--no-epoch", "companies")}
+
+
+# ---------------------------------------------------------------------------- validation
+
+def test_validate_bundled_data_exits_0(runner):
+    result = runner.invoke(main, ["validate", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: "), result.stdout
+    assert "no problems" in result.stdout
+
+
+def test_validate_reports_a_broken_copy_of_the_data(runner, tmp_path):
+    """The same check fails loudly when a reference is wrong (so the test above can fail)."""
+    text = (DATA / "deals" / "anthropic.yaml").read_text(encoding="utf-8")
+    broken = text.replace("provider: xai\n", "provider: xaii\n", 1)
+    assert broken != text
+    (tmp_path / "deals.yaml").write_text(broken, encoding="utf-8")
+    for name in ("companies.yaml", "facilities.yaml"):
+        (tmp_path / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "unknown company 'xaii'" in result.stderr and "xai" in result.stderr
+
+
+# ---------------------------------------------------------------------------- coverage
+
+def test_coverage_meets_the_floor(runner, all_deals):
+    stats = cli_json(runner, "--no-epoch", "stats")[0]
+    assert stats["deals"] == len(all_deals) >= 100
+    assert stats["companies"] >= 70
+    assert stats["facilities"] >= 40
+    since_2023 = [d for d in all_deals if (d["announced"] or d["start"] or "0")[:4] >= "2023"]
+    assert len(since_2023) >= 100
+
+
+def test_stats_shows_kind_status_year_and_primary_share(runner, all_deals):
+    stats = cli_json(runner, "stats")[0]
+    # every kind of the record format is present
+    assert set(stats["deals_by_kind"]) == set(DEAL_KINDS)
+    assert all(n >= 1 for n in stats["deals_by_kind"].values())
+    # statuses that tell the story
+    for status in ("reported", "letter_of_intent", "signed", "superseded", "terminated"):
+        assert stats["deals_by_status"].get(status, 0) >= 1, status
+    for year in ("2023", "2024", "2025", "2026"):
+        assert stats["deals_by_year"].get(year, 0) >= 1, year
+    assert sum(stats["deals_by_kind"].values()) == sum(stats["deals_by_status"].values()) == stats["deals"]
+    primary = sum(1 for d in all_deals if any(s["kind"] in ("filing", "company_release") for s in d["sources"]))
+    assert stats["deals_with_primary_source"] == primary
+    assert stats["primary_source_share"] == round(primary / stats["deals"], 3)
+    assert "fields_missing" in stats
+
+
+def test_readme_counts_match_the_data(runner):
+    """data/README.md states the curated counts; they must be today's."""
+    stats = cli_json(runner, "--no-epoch", "stats")[0]
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    for label, key in (("| companies |", "companies"), ("| deals |", "deals"),
+                       ("| facilities (data centers and power plants) |", "facilities")):
+        m = re.search(re.escape(label) + r"\s*(\d+)\s*\|", text)
+        assert m, label
+        assert int(m.group(1)) == stats[key], f"README says {m.group(1)} {key}, the data has {stats[key]}"
+    for kind, n in stats["deals_by_kind"].items():
+        assert re.search(rf"\| {kind} \| {n} \|", text), f"README count for {kind} is not {n}"
+
+
+def test_data_licence_is_cc_by_4(runner):
+    text = (DATA / "LICENSE").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in text
+    assert "https://creativecommons.org/licenses/by/4.0/legalcode" in text
+
+
+# ---------------------------------------------------------------------------- sources
+
+def test_every_deal_has_a_dated_source_with_url(all_deals):
+    for d in all_deals:
+        assert d["sources"], d["id"]
+        assert any(s["url"].startswith(("http://", "https://")) and s["date"] for s in d["sources"]), d["id"]
+        for s in d["sources"]:
+            assert s["publisher"] and s["title"] and s["url"], (d["id"], s)
+            assert s["kind"] in SOURCE_KINDS, (d["id"], s)
+
+
+def test_every_figure_points_at_one_of_its_deals_sources(all_deals):
+    for d in all_deals:
+        urls = {s["url"] for s in d["sources"]}
+        for field in ("power_mw", "accelerators", "price", "total_value"):
+            for v in d[field]:
+                assert v["source"] is None or v["source"] in urls, (d["id"], field, v)
+
+
+# ---------------------------------------------------------------------------- references
+
+def _raw_records():
+    out = {"companies": [], "facilities": [], "deals": []}
+    for path in sorted(DATA.rglob("*.yaml")):
+        if "epoch" in path.relative_to(DATA).parts:
+            continue
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for section in out:
+            out[section].extend(doc.get(section) or [])
+    return out
+
+
+def test_every_company_reference_in_the_files_resolves():
+    raw = _raw_records()
+    names: dict[str, set[str]] = {}
+    for c in raw["companies"]:
+        for n in (c["id"], c["name"], *(c.get("aliases") or [])):
+            names.setdefault(str(n).lower(), set()).add(c["id"])
+    ambiguous = {n: ids for n, ids in names.items() if len(ids) > 1}
+    assert not ambiguous, ambiguous
+
+    def check(ref, where):
+        assert ref is None or str(ref).lower() in names, f"{where}: unknown company {ref!r}"
+
+    for c in raw["companies"]:
+        check(c.get("parent"), c["id"])
+    for f in raw["facilities"]:
+        check(f.get("operator"), f["id"])
+        check(f.get("owner"), f["id"])
+    facility_names = {str(n).lower() for f in raw["facilities"] for n in (f["id"], f["name"], *(f.get("aliases") or []))}
+    deal_ids = {d["id"] for d in raw["deals"]}
+    for d in raw["deals"]:
+        for field in ("provider", "customer", "guarantor", "end_user"):
+            check(d.get(field), d["id"])
+        for m in d.get("members") or []:
+            check(m, d["id"])
+        for f in d.get("facilities") or []:
+            assert str(f).lower() in facility_names, f"{d['id']}: unknown facility {f!r}"
+        assert d.get("supersedes") is None or d["supersedes"] in deal_ids
+
+
+def test_every_party_of_every_deal_is_a_listed_company(all_deals, companies):
+    for d in all_deals:
+        parties = [d["provider"], d["customer"], d["guarantor"], d["end_user"], *d["members"]]
+        for p in filter(None, parties):
+            assert p in companies, (d["id"], p)
+
+
+def test_parent_links(companies):
+    assert companies["google"]["parent"] == "alphabet"
+    assert companies["google-deepmind"]["parent"] == "google"
+    assert companies["aws"]["parent"] == "amazon"
+    assert companies["xai"]["parent"] == "spacex"
+    assert companies["xai"]["parent_since"] == "2026-02-02"
+
+
+@pytest.mark.parametrize("alias, company_id", [
+    ("Azure", "microsoft"), ("Microsoft Azure", "microsoft"), ("Google Cloud", "google"), ("GCP", "google"),
+    ("AWS", "aws"), ("OCI", "oracle"), ("Open AI", "openai"), ("X.AI", "xai"), ("NVIDIA Corporation", "nvidia"),
+    ("Meta Platforms", "meta"), ("Facebook", "meta"), ("DeepMind", "google-deepmind"), ("Iris Energy", "iren"),
+])
+def test_common_spellings_resolve(runner, alias, company_id):
+    result = runner.invoke(main, ["company", alias, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"deal\(s\) for .* \({re.escape(company_id)}\)", result.stderr), result.stderr[-300:]
+
+
+def test_roll_up_adds_subsidiaries_deals(runner):
+    amazon = company_deals(runner, "Amazon")
+    rolled = company_deals(runner, "Amazon", "--roll-up")
+    assert "openai-aws-38b-2025" not in amazon          # AWS's deal, not Amazon's own
+    assert "openai-aws-38b-2025" in rolled and set(amazon) < set(rolled)
+
+
+# ---------------------------------------------------------------------------- company answers
+
+@pytest.mark.parametrize("name", NAMES)
+def test_company_answers_with_sourced_deals(runner, name):
+    deals = cli_json(runner, "company", name)
+    assert len(deals) >= 2, f"computekg company {name} lists {len(deals)} deal(s)"
+    for d in deals:
+        assert d["role"], d["id"]
+        assert d["counterparty"], d["id"]
+        assert any(s["url"] for s in d["sources"]), d["id"]
+
+
+# ---------------------------------------------------------------------------- pinned facts
+
+def test_anthropic_xai_colossus_1(runner):
+    d = company_deals(runner, "Anthropic")["anthropic-xai-colossus-1"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("lease", "xai", "anthropic", "customer")
+    assert d["facilities"] == ["colossus-1"]
+    power = headline(d["power_mw"])
+    assert power["value"] == 300 and power["qualifier"] == "more_than"
+    assert power["source"] == "https://www.anthropic.com/news/higher-limits-spacex"
+    price = headline(d["price"])
+    assert (price["amount"], price["currency"], price["per"]) == (1_250_000_000, "USD", "month")
+    assert price["source"].startswith("https://www.sec.gov/")          # the S-1
+    assert (d["start"], d["end"], d["status"]) == ("2026-05", "2029-05", "signed")
+    assert any(s["kind"] == "filing" for s in d["sources"])
+    # the partial end date covers all of May 2029
+    in_force = company_deals(runner, "Anthropic", "--as-of", "2029-05-31")
+    after = company_deals(runner, "Anthropic", "--as-of", "2029-06-01")
+    assert "anthropic-xai-colossus-1" in in_force and "anthropic-xai-colossus-1" not in after
+
+
+def test_investment_amazon_in_anthropic(runner):
+    deals = company_deals(runner, "Amazon")
+    d = deals["amazon-anthropic-invest-2024"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("investment", "amazon", "anthropic", "provider")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"], value["qualifier"]) == (4_000_000_000, "USD", None)
+    assert d["announced"] == "2024-11-22"
+    assert d["sources"][0]["kind"] == "company_release"
+    assert d["sources"][0]["url"] == "https://www.anthropic.com/news/anthropic-amazon-trainium"
+    first = deals["amazon-anthropic-invest-2023"]
+    assert headline(first["total_value"])["qualifier"] == "up_to"
+
+
+def test_supplier_invests_in_its_own_customer(runner):
+    google = company_deals(runner, "Google")
+    kinds = {d["kind"] for d in google.values() if d["role"] == "provider" and d["counterparty"] == ["anthropic"]}
+    assert {"investment", "cloud_capacity"} <= kinds
+
+
+def test_power_purchase_microsoft_three_mile_island(runner):
+    d = company_deals(runner, "Microsoft")["microsoft-constellation-tmi-2024"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("power_purchase", "constellation", "microsoft")
+    assert d["facilities"] == ["crane-clean-energy-center"]
+    values = {v["value"]: v["headline"] for v in d["power_mw"]}
+    assert values == {835: True, 825: False}                        # sources disagree; both kept
+    assert (d["announced"], d["start"], d["status"]) == ("2024-09-20", "2028", "signed")
+
+
+def test_nvidia_openai_letter_of_intent_superseded_by_equity(runner):
+    deals = {d["id"]: d for d in cli_json(runner, "deals", "--provider", "NVIDIA", "--customer", "Open AI")}
+    loi, equity = deals["nvidia-openai-loi-2025"], deals["nvidia-openai-equity-2026"]
+    assert loi["status"] == "superseded"
+    assert headline(loi["total_value"])["amount"] == 100_000_000_000
+    assert headline(loi["total_value"])["qualifier"] == "up_to"
+    assert headline(loi["power_mw"])["value"] == 10_000 and headline(loi["power_mw"])["qualifier"] == "at_least"
+    assert equity["supersedes"] == "nvidia-openai-loi-2025"
+    assert headline(equity["total_value"])["amount"] == 30_000_000_000
+    assert equity["announced"] == "2026-02-27"
+    assert any(s["url"] == "https://openai.com/index/scaling-ai-for-everyone/" for s in equity["sources"])
+
+
+def test_google_guarantees_fluidstack_lease_at_cipher(runner):
+    d = company_deals(runner, "Fluidstack")["cipher-fluidstack-barberlake-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["guarantor"]) == ("lease", "cipher-mining", "fluidstack", "google")
+    assert d["facilities"] == ["barber-lake"]
+    assert headline(d["power_mw"])["value"] == 168
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (3_000_000_000, "approx")
+    assert any(s["kind"] == "filing" and s["url"].startswith("https://www.sec.gov/") for s in d["sources"])
+    guaranteed = [x for x in company_deals(runner, "Google").values() if x["role"] == "guarantor"]
+    hosts = {x["provider"] for x in guaranteed}
+    assert {"terawulf", "cipher-mining"} <= hosts
+
+
+def test_oracle_leases_abilene_from_crusoe_for_openai(runner):
+    d = company_deals(runner, "OpenAI")["oracle-crusoe-abilene-lease"]
+    assert (d["provider"], d["customer"], d["end_user"], d["role"]) == ("crusoe", "oracle", "openai", "end_user")
+    assert d["facilities"] == ["stargate-abilene"]
+
+
+def test_nvidia_capacity_backstop_for_coreweave(runner):
+    d = company_deals(runner, "CoreWeave")["nvidia-coreweave-backstop-2025"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("cloud_capacity", "coreweave", "nvidia")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (6_300_000_000, "at_least")
+    assert d["end"] == "2032-04"
+
+
+def test_stargate_norway_is_one_venture_seen_from_two_sides(runner, companies):
+    nscale = company_deals(runner, "Nscale")
+    jv = nscale["stargate-norway-2025"]
+    assert jv["kind"] == "joint_venture" and jv["members"] == ["aker", "nscale"]
+    assert jv["facilities"] == ["stargate-norway"]
+    microsoft = company_deals(runner, "Microsoft")["microsoft-aker-nscale-narvik-2025"]
+    assert microsoft["provider"] == "aker-nscale-jv" and microsoft["facilities"] == ["stargate-norway"]
+    assert "aker-nscale-jv" in companies
