@@ -136,7 +136,10 @@ def main(ctx: click.Context, data: tuple[str, ...], store: str | None, no_epoch:
 def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
     """Every deal a company is in, as customer, provider or otherwise.
 
-    NAME is the company's id, name or an alias, in any case.
+    NAME is the company's id, name or an alias, in any case. When the graph holds Epoch AI's
+    data, the sites the company owns or uses compute at follow the deals, as rows of kind
+    owns_facility or uses_compute_at (role "user (likely)" carries Epoch's confidence; sources
+    name the Epoch dataset). They are left out with --as-of, which keeps deals in force.
 
     \b
     Example:
@@ -151,9 +154,15 @@ def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
 
         companies = subsidiaries(store, resolve_company(store, name)["id"])
     found, deals = company_deals(store, name, as_of=as_of, companies=companies)
-    write_rows([public_deal(d) for d in deals], fmt, COMPANY_DEAL_COLUMNS)
+    sites = []
+    if as_of is None:
+        from .facilities import facilities_of
+
+        sites = facilities_of(store, companies or [found])
+    write_rows([public_deal(d) for d in deals] + sites, fmt, COMPANY_DEAL_COLUMNS)
     what = f"{found['name']} ({found['id']})" + (f" with {len(companies) - 1} subsidiaries" if companies else "")
-    note(f"{len(deals)} deal(s) for {what}" + (f" in force on {as_of}" if as_of else ""))
+    note(f"{len(deals)} deal(s) for {what}" + (f" in force on {as_of}" if as_of else "")
+         + (f"; {len(sites)} site(s) it owns or uses, per Epoch AI" if sites else ""))
 
 
 @main.command()
@@ -197,6 +206,71 @@ def companies(state: State, fmt: str) -> None:
     write_rows(rows, fmt, [("id", lambda c: c["id"]), ("name", lambda c: c["name"]),
                            ("kind", lambda c: c["kind"]), ("parent", lambda c: c["parent"]),
                            ("aliases", lambda c: c["aliases"])])
+
+
+@main.command()
+@click.argument("name")
+@click.option("--as-of", "as_of", callback=parse_date_option, metavar="DATE",
+              help="Say the capacity on DATE (the latest observed snapshot on or before it, and apart the "
+                   "latest projection), and keep the deals in force on DATE.")
+@format_option()
+@pass_state
+def facility(state: State, name: str, as_of, fmt: str) -> None:
+    """One facility: facts, power, users, GPU clusters, deals and capacity timeline.
+
+    NAME is the facility's id, name, an alias or its Epoch AI name, in any case. Users and
+    timelines come from Epoch AI's data (see `computekg --no-epoch`); timeline readings dated
+    after the snapshot Epoch's files were taken on are projections, kept apart from observations.
+
+    \b
+    Example:
+      computekg facility "Stargate Abilene" --as-of 2025-10-01
+    """
+    from .facilities import facility_report, report_sections
+
+    report = facility_report(state.store(), name, as_of=as_of)
+    if fmt == "json":
+        write_rows([report], fmt)
+    elif fmt == "table":
+        for title, rows in report_sections(report):
+            if rows:
+                click.echo(f"# {title}")
+                write_rows(rows, fmt)
+                click.echo()
+    else:
+        write_rows([{"section": title, **r} for title, rows in report_sections(report) for r in rows], fmt)
+    f = report["facility"]
+    a = report["as_of"]
+    if a is not None:
+        s = a["observed"]
+        note(f"{f['name']} ({f['id']}) on {as_of}: " + (
+            f"{s['power_mw']:g} MW observed on {s['date']} (latest Epoch AI reading on or before {as_of})"
+            if s is not None and s["power_mw"] is not None else "no observed capacity reading on or before that date")
+            + (f"; projected {a['projected']['power_mw']:g} MW for {a['projected']['date']}"
+               if a["projected"] is not None and a["projected"]["power_mw"] is not None else ""))
+    else:
+        note(f"{f['name']} ({f['id']}): {len(report['users'])} user(s), {len(report['deals'])} deal(s), "
+             f"{len(report['timeline'])} timeline reading(s)")
+
+
+@main.command()
+@format_option()
+@pass_state
+def facilities(state: State, fmt: str) -> None:
+    """List every facility: curated sites and Epoch AI's GPU clusters and data centres.
+
+    MW is the headline figure; EPOCH_MW is Epoch AI's (reported if it has one, else calculated).
+
+    \b
+    Example:
+      computekg facilities --format csv
+    """
+    from .facilities import facilities_list
+
+    rows = facilities_list(state.store())
+    write_rows(rows, fmt, [(k, (lambda k: lambda r: r[k])(k)) for k in (
+        "id", "name", "status", "owners", "operators", "mw", "epoch_mw", "h100_equivalents", "housed_in")])
+    note(f"{len(rows)} facilities ({sum(1 for r in rows if r['from_epoch'])} from Epoch AI)")
 
 
 @main.command()

@@ -255,7 +255,7 @@ def stats(store) -> dict:
         if not any(s["date"] for s in d["sources"]):
             missing["dated source"] += 1
     n = len(deals)
-    return {
+    out = {
         "companies": counts.get("companies", 0),
         "facilities": counts.get("facilities", 0),
         "deals": n,
@@ -267,6 +267,16 @@ def stats(store) -> dict:
         "primary_source_share": round(primary / n, 3) if n else 0.0,
         "fields_missing": dict(sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
+    epoch = {r["what"]: r["n"] for r in run_named(store, "_epoch-counts")}
+    if epoch.get("datasets"):  # what the Epoch AI import added, and what it could not map
+        out["epoch"] = {k: epoch.get(k, 0) for k in EPOCH_STATS}
+    return out
+
+
+EPOCH_STATS = ("datasets", "facilities", "facilities_new", "facilities_linked", "clusters_in_curated_facilities",
+               "compute_uses", "uses_confident", "uses_likely", "uses_speculative", "uses_untagged",
+               "leases_per_epoch", "snapshots_observed", "snapshots_projected", "companies_from_epoch",
+               "unmapped_names")
 
 
 def subsidiaries(store, company_id: str) -> list[dict]:

@@ -142,7 +142,8 @@ _PROPERTIES = [
     # companies
     "companyKind", "parentSince", "parentSincePrecision", "wikidataId", "slug", "country",
     # facilities
-    "operator", "owner", "facilityStatus", "h100Equivalents", "powerBasis",
+    "operator", "owner", "facilityStatus", "h100Equivalents", "powerBasis", "firstOperationalDate",
+    "decommissionedDate",
     # sources
     "sourceKind", "publishedPrecision", "fromDataset",
     # derived

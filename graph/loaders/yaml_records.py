@@ -70,15 +70,22 @@ def parse_text(text: str, display: str) -> tuple[object, list[Problem]]:
 # Reviewed alias tables for Epoch AI's datasets (data/epoch/aliases.yaml): a top-level mapping
 # {Epoch name: our id, or null for "not a company"/"no facility"}. Each entry becomes one raw
 # record {"epoch_name", <target field>} in a section starting with "epoch", so --no-epoch drops it
-# and graph/epoch.py checks it against the companies and facilities.
+# and graph/epoch.py checks it against the companies and facilities. `epoch_snapshot: {date: ...}`
+# (data/epoch/snapshot.yaml) becomes one record: the date the Epoch files were taken.
 MAPPING_SECTIONS = {"epoch_aliases": "company", "epoch_facilities": "facility"}
+RECORD_SECTIONS = ("epoch_snapshot",)
 
 
 def _mapping_records(result: ReadResult, key: str, value: object, display: str, line: int) -> None:
     if value is None:
         return
     if not isinstance(value, dict):
-        result.problems.append(Problem(display, line, "", key, "must be a mapping of Epoch AI name -> id (or null)"))
+        what = "a mapping of fields" if key in RECORD_SECTIONS else "a mapping of Epoch AI name -> id (or null)"
+        result.problems.append(Problem(display, line, "", key, f"must be {what}"))
+        return
+    if key in RECORD_SECTIONS:
+        rec = value if isinstance(value, LineDict) else LineDict(value, line=line)
+        result.records.append(RawRecord(key, rec, display, rec.line or line))
         return
     target = MAPPING_SECTIONS[key]
     lines = value.lines if isinstance(value, LineDict) else {}
@@ -102,13 +109,13 @@ def records_from_document(doc: object, display: str) -> ReadResult:
         return result
     line_of = doc.line_of if isinstance(doc, LineDict) else (lambda k: 0)
     for key, value in doc.items():
-        if key in MAPPING_SECTIONS:
+        if key in MAPPING_SECTIONS or key in RECORD_SECTIONS:
             _mapping_records(result, key, value, display, line_of(key))
             continue
         if key not in SECTIONS:
             result.problems.append(Problem(display, line_of(key), "", str(key),
                                            "unknown top-level list; expected companies, facilities or deals "
-                                           "(or epoch_aliases / epoch_facilities in an Epoch AI alias table)"))
+                                           "(or epoch_aliases, epoch_facilities, epoch_snapshot for Epoch AI's data)"))
             continue
         if value is None:
             continue

@@ -1,0 +1,781 @@
+"""Epoch AI's datasets joined to the curated records: facilities, compute uses, capacity timelines.
+
+Two steps, both at compile time (lookups never parse CSV):
+
+* :func:`validation_hooks` returns the check run by :func:`graph.validate.validate`. It turns the
+  raw Epoch rows (sections ``epoch_*`` from :mod:`graph.loaders.epoch`) into typed rows on
+  ``catalog.extras`` and resolves every Epoch name through the reviewed alias table
+  (``data/epoch/aliases.yaml``): a name listed there maps to the company (or facility) given, or
+  to nothing (``null``); otherwise an exact, case-insensitive match on a company's id, name or
+  alias maps it. There is no fuzzy matching. A name that matches nothing becomes a company
+  marked ``from_epoch``, and a note in the report names it so a curator can map it.
+* :func:`epoch_graph` (registered in :data:`graph.triples.GRAPH_BUILDERS`) builds the triples in
+  graph ``EPOCH_GRAPH``: one ``ckg:Facility`` per GPU cluster, Epoch's data-centre facts on the
+  curated facility they describe (or on a new facility), a ``ckg:ComputeUse`` node per user with
+  Epoch's confidence, the direct ``ckg:usesComputeAt`` and the derived
+  ``ckg:leasesComputeFromPerEpoch`` (user -> owner), and ``ckg:CapacitySnapshot`` nodes for the
+  timelines. Every node is ``prov:wasDerivedFrom`` the Epoch dataset (a ``ckg:Dataset`` with
+  title, URL, licence and snapshot date) and, where the row cites them, its own sources.
+
+Rules, documented in ``data/epoch/README.md``:
+
+* A data centre mapped to a curated facility *is* that facility: its facts go on the same node,
+  filling only what the curated record lacks (coordinates, address, owner); Epoch's power figure
+  hangs off the curated headline as an alternative value. A GPU cluster is an installation: it
+  is always its own facility, and a mapping names the curated facility that houses it
+  (``schema:containedInPlace``).
+* Confidence: data-centre cells carry ``#confident``, ``#likely`` or ``#speculative`` per name.
+  GPU-cluster cells carry no tags; the row's ``Certainty`` (Confirmed, Likely, Unlikely) is used.
+* A timeline entry dated after the snapshot date is a projection; on or before, an observation.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .dates import PartialDate
+from .errors import Problem, Report
+from .loaders import RawRecord, ReadResult
+from .records import Catalog, Company, Source
+from .vocab import (CKG, CONFIDENCES, EPOCH_GRAPH, FACILITY_STATUSES, ID_NS, PREFIXES, company_iri,
+                    facility_iri, is_slug, slugify, source_iri)
+
+PUBLISHER = "Epoch AI"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+# The bundled snapshot's date (see data/epoch/README.md); used only when no `epoch_snapshot` is given.
+DEFAULT_SNAPSHOT = "2025-12-14"
+
+DATASETS: dict[str, tuple[str, str]] = {
+    "gpu_clusters": ("Data on GPU Clusters", "https://epoch.ai/data/gpu-clusters"),
+    "data_centers": ("Data on Frontier AI Data Centers", "https://epoch.ai/data/data-centers"),
+    "ml_hardware": ("Data on Machine Learning Hardware", "https://epoch.ai/data/machine-learning-hardware"),
+}
+SECTION_DATASET = {"epoch_clusters": "gpu_clusters", "epoch_data_centers": "data_centers",
+                   "epoch_timelines": "data_centers", "epoch_hardware": "ml_hardware"}
+
+CLUSTER_STATUS = {"existing": "operational", "planned": "planned", "decommissioned": "decommissioned"}
+CERTAINTY = {"confirmed": "confident", "likely": "likely", "unlikely": "speculative"}
+COUNTRIES = {
+    "Australia": "AU", "Brazil": "BR", "Canada": "CA", "China": "CN", "Czechia": "CZ", "Denmark": "DK",
+    "Finland": "FI", "France": "FR", "Germany": "DE", "Hong Kong": "HK", "Iceland": "IS", "India": "IN",
+    "Indonesia": "ID", "Israel": "IL", "Italy": "IT", "Japan": "JP", "Korea (Republic of)": "KR",
+    "Luxembourg": "LU", "Malaysia": "MY", "Mexico": "MX", "Netherlands": "NL", "Norway": "NO",
+    "Philippines (the)": "PH", "Poland": "PL", "Russia": "RU", "Saudi Arabia": "SA", "Singapore": "SG",
+    "Slovenia": "SI", "Spain": "ES", "Sweden": "SE", "Switzerland": "CH", "Taiwan": "TW", "Thailand": "TH",
+    "United Arab Emirates": "AE", "United Kingdom of Great Britain and Northern Ireland": "GB",
+    "United States of America": "US", "Vietnam": "VN",
+}
+
+_TAG = re.compile(r"\s*#([A-Za-z_]+)\s*$")
+_DMS = re.compile(r"^(\d+(?:\.\d+)?)\s*°\s*(?:(\d+(?:\.\d+)?)\s*['′’]\s*)?(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|'')\s*)?"
+                  r"([NSEWnsew])$")
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+
+
+# ---------------------------------------------------------------------------- typed rows
+
+@dataclass
+class EpochDataset:
+    key: str
+    title: str
+    url: str
+    snapshot: PartialDate
+
+    @property
+    def source(self) -> Source:
+        return Source(PUBLISHER, self.title, self.url, self.snapshot, "dataset")
+
+    @property
+    def iri(self) -> str:
+        s = self.source
+        return source_iri(s.publisher, s.title, s.url, s.date, s.kind)
+
+
+@dataclass
+class Use:
+    company: str
+    confidence: str | None
+    epoch_name: str
+
+
+@dataclass
+class EpochSite:
+    """One Epoch row (a GPU cluster or a data centre) and the facility its facts go on."""
+
+    kind: str  # "cluster" | "data_center"
+    key: str  # unique slug for this row (the new facility's id when new)
+    epoch_name: str
+    facility: str  # the facility id the facts attach to
+    new: bool  # True: the row creates the facility; False: it is a curated facility
+    dataset: str
+    name: str = ""
+    housed_in: str | None = None
+    address: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    owners: list[str] = field(default_factory=list)
+    users: list[Use] = field(default_factory=list)
+    power_reported: float | None = None
+    power_calculated: float | None = None
+    h100e: float | None = None
+    chips: list[tuple[str, float | None]] = field(default_factory=list)
+    status: str | None = None
+    certainty: str | None = None
+    first_operational: PartialDate | None = None
+    decommissioned: PartialDate | None = None
+    sources: list[str] = field(default_factory=list)
+    file: str = ""
+    line: int = 0
+
+
+@dataclass
+class EpochSnapshot:
+    facility: str
+    site_key: str
+    date: _dt.date
+    projected: bool
+    power_mw: float | None = None
+    h100e: float | None = None
+    construction_status: str | None = None
+    file: str = ""
+    line: int = 0
+
+
+# ---------------------------------------------------------------------------- cell parsing
+
+def norm(name: str) -> str:
+    """The key an Epoch name is matched by: case-folded, spaces collapsed."""
+    return " ".join(name.split()).casefold()
+
+
+def clean_name(text: str) -> str:
+    """An Epoch name as shown: trimmed, without the quotes the export puts round names with commas."""
+    t = " ".join(text.split())
+    if len(t) >= 2 and t[0] == t[-1] == '"':
+        t = t[1:-1].strip()
+    return t
+
+
+def ascii_slug(text: str) -> str:
+    """A slug from any text (accents folded: 'Jülich' -> 'julich')."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return slugify(folded)
+
+
+def split_names(cell: str) -> list[tuple[str, str | None]]:
+    """``"OpenAI #likely, Microsoft #likely"`` -> [("OpenAI", "likely"), ("Microsoft", "likely")]."""
+    out = []
+    for part in cell.split(","):
+        tag = None
+        m = _TAG.search(part)
+        if m:
+            tag = m.group(1).lower()
+            part = part[: m.start()]
+        name = " ".join(part.split())
+        if name:
+            out.append((name, tag))
+    return out
+
+
+def parse_dms(text: str) -> float | None:
+    """Degrees-minutes-seconds (``32°29'59"N ``) or decimal degrees to a signed decimal; None if unreadable.
+
+    >>> parse_dms('32°29\\'59"N ')
+    32.499722
+    >>> parse_dms(' 101°18\\'43"W')
+    -101.311944
+    """
+    t = text.strip().replace("\u00a0", " ")
+    if not t:
+        return None
+    m = _DMS.match(t)
+    if m:
+        deg, mins, secs, hemi = m.groups()
+        value = float(deg) + float(mins or 0) / 60 + float(secs or 0) / 3600
+        if hemi.upper() in "SW":
+            value = -value
+        return round(value, 6)
+    try:
+        return round(float(t), 6)
+    except ValueError:
+        return None
+
+
+def parse_number(text: str) -> float | None:
+    """A finite, non-negative number from a cell; None for an empty or unreadable cell."""
+    t = text.strip().replace(",", "")
+    if not t:
+        return None
+    try:
+        v = float(t)
+    except ValueError:
+        return None
+    if math.isnan(v) or math.isinf(v) or v < 0:
+        return None
+    return v
+
+
+# ---------------------------------------------------------------------------- name resolution
+
+class _Names:
+    """Resolve Epoch company names: reviewed table first, then exact id/name/alias, else new."""
+
+    def __init__(self, cat: Catalog, table: dict[str, tuple[str | None, RawRecord]], report: Report):
+        self.cat, self.table, self.report = cat, table, report
+        self.index: dict[str, set[str]] = defaultdict(set)
+        for c in cat.companies.values():
+            for n in (c.id, c.name, *c.aliases):
+                self.index[norm(n)].add(c.id)
+        self.resolved: dict[str, str | None] = {}
+        self.unmapped: dict[str, tuple[str, str, int]] = {}  # norm -> (name as first seen, file, line)
+        self.seen_in: dict[str, set[str]] = defaultdict(set)  # norm -> dataset keys
+        self.deferred: dict[str, tuple[str, RawRecord]] = {}  # norm -> (target id, alias record)
+        self.shown: dict[str, str] = {}  # norm -> the name as first seen
+
+    def resolve(self, name: str, file: str, line: int, dataset: str) -> str | None:
+        key = norm(name)
+        self.seen_in[key].add(dataset)
+        self.shown.setdefault(key, name)
+        if key in self.resolved:
+            return self.resolved[key]
+        if key in self.table:
+            target, rec = self.table[key]
+            if target is None or target in self.cat.companies:
+                self.resolved[key] = target
+                return target
+            # Maybe the id of a company created from another Epoch name: settled in finish().
+            self.deferred[key] = (target, rec)
+            self.resolved[key] = None
+            self.unmapped.setdefault(key, (name, file, line))
+            return None
+        ids = self.index.get(key, set())
+        if len(ids) == 1:
+            self.resolved[key] = next(iter(ids))
+            return self.resolved[key]
+        if len(ids) > 1:
+            self.report.problems.append(Problem(file, line, "", "epoch name", (
+                f"Epoch AI name {name!r} matches several companies ({', '.join(sorted(ids))}); "
+                "say which in data/epoch/aliases.yaml (epoch_aliases)")))
+            self.resolved[key] = None
+            return None
+        self.resolved[key] = None
+        self.unmapped.setdefault(key, (name, file, line))
+        return None
+
+
+# ---------------------------------------------------------------------------- the validation hook
+
+def validation_hooks() -> list[Callable[[Catalog, ReadResult, Report], None]]:
+    """Checks for :func:`graph.validate.validate` (run after the curated records are typed)."""
+    return [build_epoch]
+
+
+def _snapshot(records: list[RawRecord], report: Report) -> PartialDate:
+    for rec in records:
+        raw = rec.data.get("date")
+        try:
+            return PartialDate.parse(raw)
+        except ValueError as exc:
+            report.problems.append(Problem(rec.file, rec.data.line_of("date"), "", "epoch_snapshot.date", str(exc)))
+    if records:
+        return PartialDate.parse(DEFAULT_SNAPSHOT)
+    report.notes.append(Problem("", 0, "", "epoch_snapshot", (
+        f"no epoch_snapshot date given with Epoch AI's files; assuming {DEFAULT_SNAPSHOT} (the bundled "
+        "snapshot's date) to tell observed from projected timeline entries")))
+    return PartialDate.parse(DEFAULT_SNAPSHOT)
+
+
+def _table(records: list[RawRecord], target: str, report: Report) -> dict[str, tuple[str | None, RawRecord]]:
+    out: dict[str, tuple[str | None, RawRecord]] = {}
+    for rec in records:
+        name = str(rec.data.get("epoch_name", ""))
+        key = norm(name)
+        if key in out:
+            first = out[key][1]
+            report.problems.append(Problem(rec.file, rec.line, "", name, (
+                f"listed twice (also at {first.file}:{first.line}, names compare without case)")))
+            continue
+        out[key] = (rec.data.get(target), rec)
+    return out
+
+
+def build_epoch(cat: Catalog, read: ReadResult, report: Report) -> None:
+    """Turn Epoch rows into typed rows on ``cat.extras`` and new companies; notes for curators."""
+    by_section: dict[str, list[RawRecord]] = defaultdict(list)
+    for rec in read.records:
+        if rec.section.startswith("epoch"):
+            by_section[rec.section].append(rec)
+    data_sections = ("epoch_clusters", "epoch_data_centers", "epoch_timelines", "epoch_hardware")
+    if not any(by_section.get(s) for s in data_sections):
+        return
+    snapshot = _snapshot(by_section.get("epoch_snapshot", []), report)
+    datasets = {k: EpochDataset(k, t, u, snapshot) for k, (t, u) in DATASETS.items()
+                if any(by_section.get(s) for s, d in SECTION_DATASET.items() if d == k)}
+    names = _Names(cat, _table(by_section.get("epoch_aliases", []), "company", report), report)
+    fac_table = _table(by_section.get("epoch_facilities", []), "facility", report)
+    for key, (target, rec) in fac_table.items():
+        if target is not None and target not in cat.facilities:
+            report.problems.append(Problem(rec.file, rec.line, "", str(rec.data.get("epoch_name")), (
+                f"unknown facility {target!r}; give a facility id from the curated records, or null")))
+    fac_index: dict[str, set[str]] = defaultdict(set)
+    for f in cat.facilities.values():
+        for n in (f.id, f.name, *f.aliases):
+            fac_index[norm(n)].add(f.id)
+
+    def facility_for(name: str) -> str | None:
+        key = norm(name)
+        if key in fac_table:
+            target = fac_table[key][0]
+            return target if target in cat.facilities else None
+        ids = fac_index.get(key, set())
+        return next(iter(ids)) if len(ids) == 1 else None
+
+    used_keys = set(cat.facilities)
+
+    def new_key(prefix: str, name: str) -> str:
+        base = f"{prefix}{ascii_slug(name)}"
+        key, n = base, 1
+        while key in used_keys:
+            n += 1
+            key = f"{base}-{n}"
+        used_keys.add(key)
+        return key
+
+    sites: list[EpochSite] = []
+    no_link = 0
+    for rec in by_section.get("epoch_data_centers", []):
+        sites.append(_data_center(rec, names, facility_for, new_key, report))
+    for rec in by_section.get("epoch_clusters", []):
+        site, skipped = _cluster(rec, names, facility_for, new_key, report)
+        sites.append(site)
+        no_link += skipped
+    if no_link:
+        report.notes.append(Problem(by_section["epoch_clusters"][0].file, 0, "", "Source 1-5", (
+            f"{no_link} source cell(s) of Epoch AI's GPU clusters hold no web address "
+            "(e.g. 'Cluster performance database'); they are not linked")))
+
+    by_handle = {norm(s.epoch_name): s for s in sites if s.kind == "data_center"}
+    snapshots: list[EpochSnapshot] = []
+    for rec in by_section.get("epoch_timelines", []):
+        snap = _timeline_row(rec, by_handle, facility_for, snapshot, report)
+        if snap is not None:
+            snapshots.append(snap)
+
+    _new_companies(cat, names, datasets, report)
+    _unused_entries(names.table, set(names.seen_in), "epoch_aliases", report)
+    _unused_entries(fac_table, {norm(s.epoch_name) for s in sites}, "epoch_facilities", report)
+    _check_owners(cat, sites, report)
+    hardware = by_section.get("epoch_hardware", [])
+    if hardware:
+        report.notes.append(Problem(hardware[0].file, 0, "", "", (
+            f"{len(hardware)} accelerator models in Epoch AI's ML hardware data recognised; not imported "
+            "into the graph (chip specifications are not used yet)")))
+    cat.extras["epoch_datasets"] = sorted(datasets.values(), key=lambda d: d.key)
+    cat.extras["epoch_sites"] = sorted(sites, key=lambda s: s.key)
+    cat.extras["epoch_snapshots"] = sorted(snapshots, key=lambda s: (s.site_key, s.date))
+    cat.extras["epoch_hardware"] = [r.data.get("Hardware name", "").strip() for r in hardware]
+
+
+def _unused_entries(table: dict[str, tuple[str | None, RawRecord]], seen: set[str], what: str,
+                   report: Report) -> None:
+    for key, (_, rec) in sorted(table.items()):
+        if key not in seen:
+            report.notes.append(Problem(rec.file, rec.line, "", str(rec.data.get("epoch_name")), (
+                f"{what} entry names nothing in the Epoch AI files read (renamed or dropped by Epoch?)")))
+
+
+def _users(rec: RawRecord, col: str, names: _Names, dataset: str, default: str | None,
+           report: Report, rid: str) -> list[Use]:
+    out: dict[str, Use] = {}
+    rank = {"confident": 0, "likely": 1, "speculative": 2, None: 3}
+    for name, tag in split_names(rec.data.get(col, "")):
+        conf = default
+        if tag is not None:
+            if tag in CONFIDENCES:
+                conf = tag
+            else:
+                report.notes.append(Problem(rec.file, rec.line, rid, col, (
+                    f"unknown tag #{tag} on {name!r} (expected #confident, #likely or #speculative)")))
+        cid = names.resolve(name, rec.file, rec.line, dataset)
+        if cid is None and norm(name) not in names.unmapped:
+            continue  # mapped to "no company"
+        key = cid or "?" + norm(name)
+        if key not in out or rank[conf] < rank[out[key].confidence]:
+            out[key] = Use(cid or "?" + norm(name), conf, name)
+    return list(out.values())
+
+
+def _owners(rec: RawRecord, names: _Names, dataset: str) -> list[str]:
+    out: list[str] = []
+    for name, _ in split_names(rec.data.get("Owner", "")):
+        cid = names.resolve(name, rec.file, rec.line, dataset)
+        key = cid or ("?" + norm(name) if norm(name) in names.unmapped else None)
+        if key and key not in out:
+            out.append(key)
+    return out
+
+
+def _num(rec: RawRecord, col: str, report: Report, rid: str) -> float | None:
+    text = rec.data.get(col, "")
+    v = parse_number(text)
+    if v is None and text.strip():
+        report.notes.append(Problem(rec.file, rec.line, rid, col, f"not a number: {text.strip()!r}; left out"))
+    return v
+
+
+def _pdate(rec: RawRecord, col: str, report: Report, rid: str) -> PartialDate | None:
+    text = rec.data.get(col, "").strip()
+    if not text:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except ValueError as exc:
+        report.notes.append(Problem(rec.file, rec.line, rid, col, f"{exc}; left out"))
+        return None
+
+
+def _data_center(rec: RawRecord, names: _Names, facility_for, new_key, report: Report) -> EpochSite:
+    d = rec.data
+    handle = clean_name(d.get("Handle", ""))
+    target = facility_for(handle)
+    key = new_key("epoch-dc-", handle)
+    site = EpochSite("data_center", key, handle, target or key, target is None, "data_centers",
+                     name=clean_name(d.get("Title", "")) or handle, file=rec.file, line=rec.line)
+    site.address = " ".join(d.get("Address", "").split()) or None
+    for col, attr in (("Latitude", "lat"), ("Longitude", "lon")):
+        text = d.get(col, "")
+        v = parse_dms(text)
+        if v is None and text.strip():
+            report.notes.append(Problem(rec.file, rec.line, handle, col, f"unreadable coordinate {text!r}; left out"))
+        setattr(site, attr, v)
+    if site.lat is None or site.lon is None or not (-90 <= site.lat <= 90 and -180 <= site.lon <= 180):
+        site.lat = site.lon = None
+    site.owners = _owners(rec, names, "data_centers")
+    site.users = _users(rec, "Users", names, "data_centers", None, report, handle)
+    site.power_calculated = _num(rec, "Current power (MW)", report, handle)
+    site.h100e = _num(rec, "Current H100 equivalents", report, handle)
+    return site
+
+
+def _cluster(rec: RawRecord, names: _Names, facility_for, new_key, report: Report) -> tuple[EpochSite, int]:
+    d = rec.data
+    name = clean_name(d.get("Name", ""))
+    key = new_key("epoch-", name)
+    site = EpochSite("cluster", key, name, key, True, "gpu_clusters", name=name, file=rec.file, line=rec.line)
+    site.housed_in = facility_for(name)
+    location = ", ".join(p.strip() for p in d.get("Location", "").splitlines() if p.strip())
+    country = d.get("Country", "").strip()
+    site.country = COUNTRIES.get(country)
+    if location and location != country:
+        site.address = location
+    status = d.get("Status", "").strip()
+    site.status = CLUSTER_STATUS.get(status.lower())
+    if status and site.status is None:
+        report.notes.append(Problem(rec.file, rec.line, name, "Status", f"unknown status {status!r}; left out"))
+    site.certainty = CERTAINTY.get(d.get("Certainty", "").strip().lower())
+    site.owners = _owners(rec, names, "gpu_clusters")
+    site.users = _users(rec, "Users", names, "gpu_clusters", site.certainty, report, name)
+    site.power_reported = _num(rec, "Reported Power Capacity (MW)", report, name)
+    site.power_calculated = _num(rec, "Calculated Power Capacity (MW)", report, name)
+    if site.power_reported is None and site.power_calculated is None:
+        site.power_reported = _num(rec, "Power Capacity (MW)", report, name)
+    site.h100e = _num(rec, "H100 equivalents", report, name)
+    for model_col, count_col in (("Chip type (primary)", "Chip quantity (primary)"),
+                                 ("Chip type (secondary)", "Chip quantity (secondary)")):
+        model = " ".join(d.get(model_col, "").split())
+        if model:
+            site.chips.append((model, _num(rec, count_col, report, name)))
+    site.first_operational = _pdate(rec, "First Operational Date", report, name)
+    site.decommissioned = _pdate(rec, "Decommissioned Date (if applicable)", report, name)
+    skipped = 0
+    for i in range(1, 6):
+        cell = d.get(f"Source {i}", "").strip()
+        if not cell:
+            continue
+        m = _URL.search(cell)
+        if m:
+            url = m.group(0).rstrip(".,;)")
+            if url not in site.sources:
+                site.sources.append(url)
+        else:
+            skipped += 1
+    return site, skipped
+
+
+def _timeline_row(rec: RawRecord, by_handle: dict[str, EpochSite], facility_for, snapshot: PartialDate,
+                  report: Report) -> EpochSnapshot | None:
+    d = rec.data
+    handle = clean_name(d.get("Data center", ""))
+    site = by_handle.get(norm(handle))
+    if site is not None:
+        fid, key = site.facility, site.key
+    else:
+        fid = facility_for(handle)
+        key = "epoch-dc-" + ascii_slug(handle)
+        if fid is None:
+            report.notes.append(Problem(rec.file, rec.line, handle, "Data center", (
+                "names no data centre in Epoch AI's data_centers.csv nor a mapped facility; entry left out")))
+            return None
+    try:
+        date = PartialDate.parse(d.get("Date", "").strip()).first
+    except ValueError as exc:
+        report.notes.append(Problem(rec.file, rec.line, handle, "Date", f"{exc}; entry left out"))
+        return None
+    status = " ".join(d.get("Construction status", "").split()) or None
+    return EpochSnapshot(fid, key, date, date > snapshot.last, _num(rec, "Power (MW)", report, handle),
+                         _num(rec, "H100 equivalents", report, handle), status, rec.file, rec.line)
+
+
+def _new_companies(cat: Catalog, names: _Names, datasets: dict[str, EpochDataset], report: Report) -> None:
+    """Create a company for every unmapped name; settle alias targets naming such companies."""
+    created: dict[str, str] = {}  # norm name -> new company id
+    used = set(cat.companies)
+    for key, (name, file, line) in sorted(names.unmapped.items()):
+        if key in names.deferred:
+            continue
+        cid = ascii_slug(name)
+        if not is_slug(cid) or cid in used:
+            base, n = f"{cid}-epoch", 1
+            cid = base
+            while cid in used:
+                n += 1
+                cid = f"{base}-{n}"
+        used.add(cid)
+        created[key] = cid
+        srcs = [datasets[k].source for k in sorted(names.seen_in[key]) if k in datasets]
+        cat.companies[cid] = Company(id=cid, name=name, from_epoch=True, epoch_names=[name], sources=srcs,
+                                     file=file, line=line)
+        report.notes.append(Problem(file, line, cid, "epoch name", (
+            f"Epoch AI name {name!r} matches no company; added as company {cid!r} (from Epoch). "
+            "Map it in data/epoch/aliases.yaml (epoch_aliases: a company id, or null if it is not a company)")))
+    by_id = {cid: key for key, cid in created.items()}
+    for key, (target, rec) in sorted(names.deferred.items()):
+        if target in by_id:
+            cid = target
+            c = cat.companies[cid]
+            name = names.unmapped[key][0]
+            if name not in c.epoch_names:
+                c.epoch_names.append(name)
+            names.resolved[key] = cid
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(target, sorted(cat.companies), n=2, cutoff=0.6)
+            hint = (". Did you mean " + " or ".join(repr(c) for c in close) + "?") if close else ""
+            report.problems.append(Problem(rec.file, rec.line, "", str(rec.data.get("epoch_name")), (
+                f"unknown company {target!r}; give a company id (curated, or created from another Epoch "
+                f"name), or null{hint}")))
+        names.unmapped.pop(key, None)
+    for key, cid in created.items():
+        names.resolved[key] = cid
+    # Names that resolved to a curated company: remember them on the company (ckg:epochName).
+    for key, cid in names.resolved.items():
+        if cid is None or cid in by_id:
+            continue
+        c = cat.companies.get(cid)
+        label = names.shown.get(key)
+        if c is not None and label and label not in c.epoch_names:
+            c.epoch_names.append(label)
+    cat.extras["epoch_resolved"] = dict(names.resolved)
+
+
+def _check_owners(cat: Catalog, sites: list[EpochSite], report: Report) -> None:
+    """Fill placeholder ids ("?name") with the companies just created; note owner disagreements."""
+    resolved = cat.extras.get("epoch_resolved", {})
+
+    def fix(cid: str) -> str | None:
+        return resolved.get(cid[1:]) if cid.startswith("?") else cid
+
+    for s in sites:
+        s.owners = [o for o in (fix(o) for o in s.owners) if o]
+        users = []
+        for u in s.users:
+            cid = fix(u.company)
+            if cid:
+                users.append(Use(cid, u.confidence, u.epoch_name))
+        s.users = users
+        if s.kind == "data_center" and not s.new:
+            f = cat.facilities[s.facility]
+            curated = {x for x in (f.owner, f.operator) if x}
+            if f.owner and s.owners and not set(s.owners) & curated:
+                report.notes.append(Problem(s.file, s.line, f.id, "Owner", (
+                    f"Epoch AI names owner {', '.join(s.owners)} for {s.epoch_name!r}; the curated record says "
+                    f"{', '.join(sorted(curated))} (kept; Epoch's owner is not added)")))
+
+
+# ---------------------------------------------------------------------------- triples
+
+def epoch_graph(cat: Catalog):
+    """The Epoch graph for a catalog: (graph IRI, rdflib Graph); empty when there is no Epoch data."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS, XSD
+
+    from .triples import TripleBuilder, date_literal, number
+
+    b = TripleBuilder(Graph())
+    datasets: dict[str, EpochDataset] = {d.key: d for d in cat.extras.get("epoch_datasets", [])}
+    if not datasets:
+        return EPOCH_GRAPH, b.g
+    U = URIRef
+    schema, prov = PREFIXES["schema"], PREFIXES["prov"]
+    ds_node: dict[str, URIRef] = {}
+    for key, ds in sorted(datasets.items()):
+        node = b.source(ds.source)
+        b.add(node, RDF.type, U(CKG.Dataset))
+        b.add(node, schema + "license", U(LICENSE))
+        b.add(node, CKG.snapshotDate, date_literal(ds.snapshot.first))
+        ds_node[key] = node
+
+    def partial(d: PartialDate) -> Literal:
+        if d.precision == "year":
+            return Literal(f"{d.first.year:04d}", datatype=XSD.gYear)
+        if d.precision == "month":
+            return Literal(f"{d.first.year:04d}-{d.first.month:02d}", datatype=XSD.gYearMonth)
+        return date_literal(d.first)
+
+    def derived(node: URIRef, ds: URIRef) -> None:
+        b.add(node, prov + "wasDerivedFrom", ds)
+        b.add(node, CKG.fromDataset, ds)
+
+    def power_node(iri: str, value: float, basis: str, ds: URIRef) -> URIRef:
+        node = U(iri)
+        b.add(node, RDF.type, U(CKG.PowerCapacity))
+        b.add(node, schema + "value", number(value))
+        b.add(node, schema + "unitCode", U(PREFIXES["unit"] + "MegaW"))
+        b.add(node, schema + "unitText", Literal("MW"))
+        b.add(node, CKG.powerBasis, Literal(basis))
+        derived(node, ds)
+        return node
+
+    def row_sources(urls: Iterable[str]) -> list[URIRef]:
+        out = []
+        for url in urls:
+            node = U(source_iri("epoch-cited", url))
+            host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0] or url
+            b.add(node, RDF.type, U(CKG.Source))
+            b.add(node, schema + "publisher", Literal(host))
+            b.add(node, schema + "name", Literal("Source cited by Epoch AI"))
+            b.add(node, schema + "url", Literal(url, datatype=XSD.anyURI))
+            out.append(node)
+        return out
+
+    for s in cat.extras.get("epoch_sites", []):
+        ds = ds_node[s.dataset]
+        fac = U(facility_iri(s.facility))
+        curated = None if s.new else cat.facilities.get(s.facility)
+        base = f"{facility_iri(s.facility)}/epoch/{s.key}"
+        srcs = row_sources(s.sources)
+        if s.new:
+            b.add(fac, RDF.type, U(CKG.Facility))
+            b.add(fac, CKG.slug, Literal(s.facility))
+            b.add(fac, schema + "name", Literal(s.name))
+            b.add(fac, RDFS.label, Literal(s.name))
+            b.add(fac, CKG.fromEpoch, Literal(True))
+            if s.status:
+                b.add(fac, CKG.facilityStatus, U(CKG[FACILITY_STATUSES[s.status]]))
+        b.add(fac, CKG.epochName, Literal(s.epoch_name))
+        derived(fac, ds)
+        for src in srcs:
+            b.add(fac, prov + "wasDerivedFrom", src)
+        if s.housed_in:
+            b.add(fac, schema + "containedInPlace", U(facility_iri(s.housed_in)))
+        if s.certainty:
+            b.add(fac, CKG.confidence, U(CKG[CONFIDENCES[s.certainty]]))
+        if curated is None or not curated.owner:  # a curated owner wins; disagreements are noted
+            for o in s.owners:
+                b.add(fac, CKG.owner, U(company_iri(o)))
+        loc = curated.location if curated is not None else None
+        if (s.address or s.country) and not (loc and (loc.address or loc.city or loc.region or loc.country)):
+            a = U(f"{facility_iri(s.facility)}/address")
+            b.add(fac, schema + "address", a)
+            b.add(a, RDF.type, U(schema + "PostalAddress"))
+            if s.address:
+                b.add(a, schema + "streetAddress", Literal(s.address))
+            if s.country:
+                b.add(a, schema + "addressCountry", Literal(s.country))
+        if s.lat is not None and s.lon is not None and not (loc and loc.lat is not None):
+            geo = U(f"{facility_iri(s.facility)}/geo")
+            b.add(fac, schema + "geo", geo)
+            b.add(geo, RDF.type, U(schema + "GeoCoordinates"))
+            b.add(geo, schema + "latitude", number(s.lat))
+            b.add(geo, schema + "longitude", number(s.lon))
+        if s.h100e is not None:
+            b.add(fac, CKG.h100Equivalents, number(s.h100e))
+        nodes = []
+        if s.power_reported is not None:
+            nodes.append(power_node(f"{base}/power/reported", s.power_reported, "reported", ds))
+        if s.power_calculated is not None:
+            nodes.append(power_node(f"{base}/power/calculated", s.power_calculated, "calculated", ds))
+        if nodes:
+            if curated is not None and curated.power_mw:
+                head = U(f"{facility_iri(s.facility)}/power/1")  # the curated headline (graph.triples)
+                for n in nodes:
+                    b.add(head, CKG.alternativeValue, n)
+            else:
+                b.add(fac, CKG.powerCapacity, nodes[0])
+                for n in nodes[1:]:
+                    b.add(nodes[0], CKG.alternativeValue, n)
+        for i, (model, count) in enumerate(s.chips, 1):
+            node = U(f"{base}/accelerators/{i}")
+            b.add(node, RDF.type, U(CKG.AcceleratorCapacity))
+            b.add(node, CKG.acceleratorModel, Literal(model))
+            if count is not None:
+                b.add(node, schema + "value", number(count))
+            b.add(node, schema + "unitCode", U(PREFIXES["unit"] + "NUM"))
+            derived(node, ds)
+            b.add(fac, CKG.acceleratorCapacity, node)
+        if s.first_operational:
+            b.add(fac, CKG.firstOperationalDate, partial(s.first_operational))
+        if s.decommissioned:
+            b.add(fac, CKG.decommissionedDate, partial(s.decommissioned))
+        for u in s.users:
+            use = U(f"{ID_NS}use/{s.key}/{u.company}")
+            who = U(company_iri(u.company))
+            b.add(use, RDF.type, U(CKG.ComputeUse))
+            b.add(use, CKG.user, who)
+            b.add(use, CKG.usedFacility, fac)
+            b.add(use, CKG.epochName, Literal(u.epoch_name))
+            if u.confidence:
+                b.add(use, CKG.confidence, U(CKG[CONFIDENCES[u.confidence]]))
+            derived(use, ds)
+            for src in srcs:
+                b.add(use, prov + "wasDerivedFrom", src)
+            b.add(fac, CKG.computeUse, use)
+            b.add(who, CKG.usesComputeAt, fac)
+            for o in s.owners:  # Epoch's owners only: the relation is "per Epoch"
+                if o != u.company:
+                    b.add(who, CKG.leasesComputeFromPerEpoch, U(company_iri(o)))
+
+    for snap in cat.extras.get("epoch_snapshots", []):
+        ds = ds_node["data_centers"]
+        node = U(f"{ID_NS}snapshot/{snap.site_key}/{snap.date.isoformat()}")
+        b.add(node, RDF.type, U(CKG.CapacitySnapshot))
+        b.add(node, CKG.snapshotDate, date_literal(snap.date))
+        b.add(node, CKG.projected, Literal(snap.projected))
+        if snap.construction_status:
+            b.add(node, CKG.constructionStatus, Literal(snap.construction_status))
+        if snap.h100e is not None:
+            b.add(node, CKG.h100Equivalents, number(snap.h100e))
+        if snap.power_mw is not None:
+            b.add(node, CKG.powerCapacity, power_node(f"{node}/power", snap.power_mw, "calculated", ds))
+        derived(node, ds)
+        b.add(U(facility_iri(snap.facility)), CKG.snapshot, node)
+    return EPOCH_GRAPH, b.g
+
+
+def _register() -> None:
+    from .triples import GRAPH_BUILDERS
+
+    if epoch_graph not in GRAPH_BUILDERS:
+        GRAPH_BUILDERS.append(epoch_graph)
+
+
+_register()
+
