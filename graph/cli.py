@@ -451,6 +451,63 @@ def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency
     note(f"{len(rows)} {role}(s)")
 
 
+# ---------------------------------------------------------------------------- interactive views
+# Equal to graph.render.COLOR_BY / SIZE_BY / DEFAULT_MAX_NODES (tests/test_render.py checks), repeated
+# so that `computekg --help` need not import the render layer.
+VIZ_COLOR_BY = ("kind", "status", "year")
+VIZ_SIZE_BY = ("mw", "money", "deals")
+VIZ_MAX_NODES = 300
+
+
+def _comma_list(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@main.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With NAMEs: how many deals away from them to go.")
+@kinds_option
+@click.option("--status", "statuses", metavar="S,...",
+              help="Only deals with these statuses, comma-separated: " + ", ".join(DEAL_STATUSES) + ".")
+@as_of_option
+@click.option("--roll-up", "roll_up", is_flag=True,
+              help="Draw each company as its ultimate parent (from parent_since on).")
+@click.option("--color-by", "color_by", type=click.Choice(VIZ_COLOR_BY), default="kind", show_default=True,
+              help="Colour deals by kind, status or year announced.")
+@click.option("--size-by", "size_by", type=click.Choice(VIZ_SIZE_BY), default="mw", show_default=True,
+              help="Edge width and node size: headline MW, headline money (USD) or number of deals.")
+@click.option("--max-nodes", "max_nodes", type=click.IntRange(min=0), default=VIZ_MAX_NODES, show_default=True,
+              help="Keep the best-connected N nodes (0: all); the page says what was left out.")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, writable=True), required=True,
+              metavar="FILE.html", help="The page to write (one self-contained file).")
+@click.option("--open", "open_", is_flag=True, help="Open the page in the default web browser.")
+@pass_state
+def viz(state: State, names: tuple[str, ...], depth: int, kinds, statuses, as_of, roll_up: bool, color_by: str,
+        size_by: str, max_nodes: int, output: str, open_: bool) -> None:
+    """Write an interactive graph view: one HTML file that works offline.
+
+    Companies are dots, facilities squares; each deal is an edge from provider to customer. Hover
+    for facts, click for the sources, search and filter in the page. With no NAME, the whole graph
+    (up to --max-nodes); with NAMEs, their neighbourhood to --depth deals.
+
+    \b
+    Example:
+      computekg viz Anthropic --depth 2 -o anthropic.html
+      computekg viz --kinds lease,cloud_capacity --as-of 2027-01-01 --color-by status -o leases.html
+    """
+    from .render import build_view, write_html
+
+    view = build_view(state.store(), names, depth=depth, kinds=_comma_list(kinds), statuses=_comma_list(statuses),
+                      as_of=as_of, roll_up=roll_up, color_by=color_by, size_by=size_by, max_nodes=max_nodes)
+    path = write_html(view, output)
+    note(f"wrote {output}: {view['meta']['summary']}")
+    if open_:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
 # ---------------------------------------------------------------------------- records and stores
 
 @main.command()

@@ -1,0 +1,839 @@
+"""Interactive graph views: one self-contained, offline, script-safe HTML page per view.
+
+A *view* is plain data (a dict of nodes, edges, deals and meta) built from a store by
+:func:`build_view`, or from plain record dicts by :func:`assemble_view`; :func:`render_html`
+turns it into one HTML page and :func:`write_html` writes that page (UTF-8) and nothing else;
+:func:`show` displays it in a Jupyter notebook.
+
+The page is drawn by vis-network, whose script is read from the installed ``pyvis`` package
+and inlined (never copied into the repository, never fetched from a CDN). pyvis itself is not
+used to build the page: its templates paste names unescaped and its ``add_edge`` is quadratic.
+Every user-supplied text reaches the page only as escaped HTML text or inside a JSON data block
+(``<script type="application/json">``, with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped), and
+the page's own script builds tooltips and panels from text nodes. A Content-Security-Policy
+meta tag allows only the page's own scripts and style, by SHA-256 hash, and no connections.
+
+Reading the page:
+- companies are dots coloured by company kind, facilities are squares coloured by status;
+- each deal is an edge from the provider (who supplies capacity, chips, power or money: the
+  lessor, the seller, the investor, the acquirer) to the customer (who receives it); joint
+  ventures link their members without arrows; a guarantor is linked to the customer it backs
+  and the customer to a named end user by dashed edges; a deal naming a facility also links
+  that facility to the deal's customer (dotted), and a facility is linked to its operator and
+  owner (thin grey), so capacity can be traced to sites;
+- edge colour by deal kind, status or year (``color_by``); edge width and node size by headline
+  MW, headline money (USD) or number of deals (``size_by``).
+
+Positions are computed here (networkx spring layout with a fixed seed for the best-connected
+nodes, the rest placed around their neighbours), so the browser needs no physics for large
+views: physics is on only up to :data:`PHYSICS_MAX_NODES` nodes, and edges are straight above
+:data:`CURVED_MAX_NODES` nodes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hashlib
+import html as _html
+import json
+import math
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from .errors import BadValue, ComputeKGError
+from .vocab import COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, notation
+
+COLOR_BY = ("kind", "status", "year")
+SIZE_BY = ("mw", "money", "deals")
+DEFAULT_MAX_NODES = 300
+PHYSICS_MAX_NODES = 150
+CURVED_MAX_NODES = 1000
+CORE_LAYOUT_NODES = 400
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+EPOCH_CREDIT = "Includes data from Epoch AI (epoch.ai), CC BY 4.0."
+EPOCH_URL = "https://epoch.ai/data"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+COMPANY_COLORS = {
+    "ai_lab": "#d9480f", "hyperscaler": "#1c7ed6", "neocloud": "#7048e8", "chipmaker": "#2b8a3e",
+    "data_center_developer": "#e67700", "energy": "#c2255c", "investor": "#0c8599", "other": "#868e96",
+}
+COMPANY_LABELS = {
+    "ai_lab": "AI lab", "hyperscaler": "hyperscaler", "neocloud": "neocloud", "chipmaker": "chipmaker",
+    "data_center_developer": "data-centre developer", "energy": "energy company", "investor": "investor",
+    "other": "other company",
+}
+FACILITY_COLORS = {"planned": "#adb5bd", "under_construction": "#fab005", "operational": "#495057",
+                   "decommissioned": "#dee2e6", None: "#868e96"}
+DEAL_COLORS = {
+    "lease": "#1971c2", "cloud_capacity": "#5f3dc4", "chip_supply": "#2f9e44", "investment": "#e8590c",
+    "colocation": "#0b7285", "power_purchase": "#c2255c", "joint_venture": "#f08c00", "acquisition": "#862e9c",
+    "other": "#868e96",
+}
+STATUS_COLORS = {
+    "reported": "#adb5bd", "announced": "#74c0fc", "letter_of_intent": "#4dabf7", "signed": "#1c7ed6",
+    "active": "#2f9e44", "completed": "#087f5b", "terminated": "#e03131", "superseded": "#868e96", None: "#ced4da",
+}
+LINK_COLOR = "#9aa0a6"
+NO_STATUS = "(none)"
+QUALIFIER_WORDS = {"exact": "", "approx": "about ", "up_to": "up to ", "at_least": "at least ",
+                   "more_than": "more than ", None: ""}
+PER_WORDS = {"once": "", "month": " per month", "year": " per year", None: ""}
+
+
+# ---------------------------------------------------------------------------- building a view
+
+def build_view(store, names: Sequence[str] = (), *, depth: int = 1, kinds: Iterable[str] | None = None,
+               statuses: Iterable[str] | None = None, as_of: _dt.date | None = None, roll_up: bool = False,
+               color_by: str = "kind", size_by: str = "mw", max_nodes: int | None = DEFAULT_MAX_NODES,
+               title: str | None = None) -> dict:
+    """The view of a store: every deal (or the neighbourhood of ``names`` to ``depth`` hops).
+
+    ``names`` are company ids, names or aliases (``UnknownName`` with suggestions otherwise);
+    ``kinds`` and ``statuses`` keep deals of those kinds/statuses; ``as_of`` keeps deals in force
+    on that date; ``roll_up`` merges every company into its top parent; ``max_nodes`` keeps the
+    best-connected nodes (named companies always stay; ``None`` or 0 keeps all) and the view's
+    ``meta["left_out"]`` says what was dropped. Returns plain, JSON-serialisable data.
+    """
+    from .lookup import company_index, fetch_deals, resolve_company
+    from .query import run_named
+
+    seeds = [resolve_company(store, n)["id"] for n in names]
+    companies = company_index(store)
+    facilities = _facility_rows(run_named(store, "_facilities"))
+    deals = fetch_deals(store)
+    epoch = bool(run_named(store, "_epoch-present"))
+    return assemble_view(companies, facilities, deals, seeds=seeds, depth=depth, kinds=kinds, statuses=statuses,
+                         as_of=as_of, roll_up=roll_up, color_by=color_by, size_by=size_by, max_nodes=max_nodes,
+                         title=title, epoch=epoch)
+
+
+def _facility_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict]:
+    by_id: dict[str, dict] = {}
+    for r in rows:
+        f = by_id.setdefault(r["id"], {
+            "id": r["id"], "name": r["name"], "operators": [], "owners": [],
+            "lat": _plain(r["lat"]), "lon": _plain(r["lon"]), "city": r["city"], "country": r["country"],
+            "status": notation(r["status"]) if r["status"] else None,
+            "power_mw": _plain(r["powerMw"]),
+            "power_qualifier": notation(r["powerQualifier"]) if r["powerQualifier"] else None})
+        for key, field in (("operatorId", "operators"), ("ownerId", "owners")):
+            if r[key] and r[key] not in f[field]:
+                f[field].append(r[key])
+    for f in by_id.values():
+        f["operators"].sort()
+        f["owners"].sort()
+    return [by_id[k] for k in sorted(by_id)]
+
+
+def _plain(v: Any) -> Any:
+    if v is None or isinstance(v, (int, float, str)):
+        return v
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def _check_many(values: Iterable[str] | None, allowed: Mapping[str, str], what: str) -> set[str] | None:
+    if values is None:
+        return None
+    from .lookup import check_choice
+
+    out = set()
+    for v in values:
+        check_choice(v, allowed, what)
+        out.add(v)
+    return out
+
+
+def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], deals: Sequence[Mapping], *,
+                  seeds: Sequence[str] = (), depth: int = 1, kinds: Iterable[str] | None = None,
+                  statuses: Iterable[str] | None = None, as_of: _dt.date | None = None, roll_up: bool = False,
+                  color_by: str = "kind", size_by: str = "mw", max_nodes: int | None = DEFAULT_MAX_NODES,
+                  title: str | None = None, epoch: bool = False) -> dict:
+    """Build a view from plain dicts: ``companies`` as from ``lookup.company_index``, ``facilities``
+    as from the ``_facilities`` query (see :func:`build_view`), ``deals`` as from
+    ``lookup.fetch_deals``; ``seeds`` are company ids."""
+    from .lookup import in_force
+
+    if color_by not in COLOR_BY:
+        raise BadValue(f"unknown colour scheme {color_by!r}", "choose one of: " + ", ".join(COLOR_BY))
+    if size_by not in SIZE_BY:
+        raise BadValue(f"unknown size measure {size_by!r}", "choose one of: " + ", ".join(SIZE_BY))
+    if depth < 0:
+        raise BadValue(f"depth must be 0 or more, got {depth}")
+    kind_set = _check_many(kinds, DEAL_KINDS, "deal kind")
+    status_set = _check_many(statuses, {**DEAL_STATUSES, NO_STATUS: NO_STATUS}, "deal status")
+
+    by_company = {c["id"]: c for c in companies}
+    by_facility = {f["id"]: f for f in facilities}
+    group = _roll_up_groups(companies, as_of) if roll_up else {}
+
+    def rep(cid: str | None) -> str | None:
+        return group.get(cid, cid) if cid else None
+
+    # 1. deals kept by the filters
+    kept = []
+    for d in deals:
+        if kind_set is not None and d["kind"] not in kind_set:
+            continue
+        if status_set is not None and (d["status"] or NO_STATUS) not in status_set:
+            continue
+        if as_of is not None and not in_force(d, as_of):
+            continue
+        kept.append(d)
+
+    # 2. company-to-company links of each deal (after the roll-up), for the neighbourhood
+    intra_group = 0
+    links: dict[str, list[tuple[str, str, str, bool, bool]]] = {}
+    for d in kept:
+        ls = _deal_links(d, rep)
+        if roll_up and not ls and len({rep(p) for p in d["parties"]}) == 1 and len(d["parties"]) > 1:
+            intra_group += 1
+        links[d["id"]] = ls
+    import networkx as nx
+
+    cg = nx.MultiGraph()
+    for d in kept:
+        for a, b, *_ in links[d["id"]]:
+            cg.add_edge(a, b)
+    seed_ids = sorted({rep(s) for s in seeds})
+    if seed_ids:
+        chosen: set[str] = set(seed_ids)
+        for s in seed_ids:
+            if s in cg:
+                chosen.update(nx.single_source_shortest_path_length(cg, s, cutoff=depth))
+    else:
+        chosen = set(cg.nodes)
+
+    # 3. nodes and edges
+    nodes: dict[str, dict] = {}
+    edges: list[dict] = []
+    view_deals: dict[str, dict] = {}
+    deal_names = {}
+    for d in kept:
+        deal_names.update(d["parties"])
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for cid, top in group.items():
+        if cid != top:
+            members_of[top].append(cid)
+
+    def company_node(cid: str) -> str:
+        nid = "c:" + cid
+        if nid not in nodes:
+            c = by_company.get(cid) or {"id": cid, "name": deal_names.get(cid, cid), "aliases": [], "kind": None,
+                                        "parent": None, "parent_since": None, "country": None}
+            nodes[nid] = {"id": nid, "group": "company", "ref": cid, "label": c["name"], "kind": c["kind"] or "other",
+                          "facts": _company_facts(c, by_company, sorted(members_of.get(cid, []))),
+                          "search": " ".join([c["name"], cid, *c["aliases"],
+                                              *(by_company[m]["name"] for m in members_of.get(cid, [])
+                                                if m in by_company)]).lower(),
+                          "deals": []}
+        return nid
+
+    def facility_node(fid: str) -> str:
+        nid = "f:" + fid
+        if nid not in nodes:
+            f = by_facility[fid]
+            nodes[nid] = {"id": nid, "group": "facility", "ref": fid, "label": f["name"], "kind": f["status"],
+                          "facts": _facility_facts(f, by_company), "search": (f["name"] + " " + fid).lower(),
+                          "deals": []}
+        return nid
+
+    for s in seed_ids:
+        company_node(s)
+    for d in kept:
+        ls = [(a, b, role, arrow, dashed) for a, b, role, arrow, dashed in links[d["id"]]
+              if a in chosen and b in chosen]
+        if not ls:
+            continue
+        deal_edges = []
+        for i, (a, b, role, arrow, dashed) in enumerate(ls):
+            deal_edges.append({"from": company_node(a), "to": company_node(b), "role": role, "arrows": arrow,
+                               "dashes": dashed})
+        anchor = deal_edges[0]["to"] if deal_edges[0]["role"] == "deal" and deal_edges[0]["arrows"] else \
+            deal_edges[0]["from"]
+        for fid in d["facilities"]:
+            if fid in by_facility:
+                deal_edges.append({"from": facility_node(fid), "to": anchor, "role": "site", "arrows": False,
+                                   "dashes": True})
+        year = ((d["announced"] or d["start"] or "")[:4]) or None
+        for i, e in enumerate(deal_edges):
+            e.update(id=f"{d['id']}:{e['role']}:{i}", deal=d["id"], kind=d["kind"], status=d["status"] or NO_STATUS,
+                     year=year)
+            edges.append(e)
+            for end in (e["from"], e["to"]):
+                if d["id"] not in nodes[end]["deals"]:
+                    nodes[end]["deals"].append(d["id"])
+        view_deals[d["id"]] = _deal_card(d, by_company, by_facility)
+    # facility operator/owner links
+    for nid in sorted(n for n in nodes if n.startswith("f:")):
+        f = by_facility[nodes[nid]["ref"]]
+        ties: dict[str, list[str]] = defaultdict(list)
+        for role, ids in (("operator", f["operators"]), ("owner", f["owners"])):
+            for cid in ids:
+                if rep(cid) in chosen and "c:" + rep(cid) in nodes:
+                    if role not in ties["c:" + rep(cid)]:
+                        ties["c:" + rep(cid)].append(role)
+        for cnid, roles in sorted(ties.items()):
+            role = " and ".join(roles)
+            edges.append({"id": f"{nid}:{role}", "from": cnid, "to": nid, "role": role, "arrows": False,
+                          "dashes": False, "deal": None, "kind": None, "status": None, "year": None})
+
+    # 4. the cap: keep the best-connected nodes (and every named company)
+    total_nodes, total_edges, total_deals = len(nodes), len(edges), len(view_deals)
+    left_out: dict[str, Any] = {"nodes": 0, "edges": 0, "deals": 0, "examples": [], "max_nodes": max_nodes or None,
+                                "intra_group_deals": intra_group}
+    if max_nodes and len(nodes) > max_nodes:
+        degree: dict[str, int] = defaultdict(int)
+        for e in edges:
+            degree[e["from"]] += 1
+            degree[e["to"]] += 1
+        seed_nodes = {"c:" + s for s in seed_ids}
+        ranked = sorted(nodes, key=lambda n: (n not in seed_nodes, -degree[n], nodes[n]["label"].lower(), n))
+        keep = set(ranked[:max(max_nodes, len(seed_nodes))])
+        dropped = [n for n in ranked if n not in keep]
+        left_out["examples"] = [nodes[n]["label"] for n in dropped[:10]]
+        for n in dropped:
+            del nodes[n]
+        edges = [e for e in edges if e["from"] in keep and e["to"] in keep]
+        still = {e["deal"] for e in edges if e["deal"]}
+        view_deals = {k: v for k, v in view_deals.items() if k in still}
+        for n in nodes.values():
+            n["deals"] = [k for k in n["deals"] if k in still]
+        left_out.update(nodes=len(dropped), edges=total_edges - len(edges), deals=total_deals - len(view_deals))
+
+    # 5. sizes, colours, positions
+    measure = _measure(size_by)
+    deal_index = {d["id"]: d for d in kept}
+    node_total: dict[str, float] = defaultdict(float)
+    for n in nodes.values():
+        if n["group"] == "facility" and size_by == "mw":
+            node_total[n["id"]] = float(by_facility[n["ref"]]["power_mw"] or 0)
+    for e in edges:
+        if e["role"] != "deal" or not e["deal"]:
+            continue
+        v = measure(deal_index[e["deal"]])
+        e["value"] = v
+        for end in (e["from"], e["to"]):
+            if nodes[end]["group"] == "company":
+                node_total[end] += v
+    top_edge = max([e.get("value", 0.0) for e in edges] + [0.0])
+    top_node = max(list(node_total.values()) + [0.0])
+    years = sorted({e["year"] for e in edges if e["year"]})
+    for e in edges:
+        v = e.pop("value", 0.0)
+        if e["deal"] is None:
+            e["width"] = 1.0
+            e["color"] = LINK_COLOR
+        else:
+            e["width"] = round(1.0 + (9.0 * math.sqrt(v / top_edge) if top_edge and e["role"] == "deal" else 0.0), 2)
+            e["color"] = _edge_color(e, color_by, years)
+    for n in nodes.values():
+        v = node_total.get(n["id"], 0.0)
+        n["size"] = round(10.0 + (22.0 * math.sqrt(v / top_node) if top_node else 0.0), 2)
+        if n["group"] == "company":
+            n["shape"], n["color"] = "dot", COMPANY_COLORS.get(n["kind"], COMPANY_COLORS["other"])
+        else:
+            n["shape"], n["color"] = "square", FACILITY_COLORS.get(n["kind"], FACILITY_COLORS[None])
+    positions = layout(list(nodes), [(e["from"], e["to"]) for e in edges])
+    for nid, (x, y) in positions.items():
+        nodes[nid]["x"], nodes[nid]["y"] = x, y
+    n_nodes = len(nodes)
+    _smooth_parallel(edges, curved=n_nodes <= CURVED_MAX_NODES)
+
+    seed_names = [nodes["c:" + s]["label"] for s in seed_ids if "c:" + s in nodes]
+    if title is None:
+        title = ("computekg: " + ", ".join(seed_names) + f" (depth {depth})") if seed_names else \
+            "computekg: AI compute deals"
+    sources_dates = [s["date"] for d in deals for s in d["sources"] if s.get("date")]
+    meta = {
+        "title": title,
+        "seeds": seed_ids, "depth": depth if seed_ids else None,
+        "filters": {"kinds": sorted(kind_set) if kind_set is not None else None,
+                    "statuses": sorted(status_set) if status_set is not None else None,
+                    "as_of": as_of.isoformat() if as_of else None, "roll_up": roll_up},
+        "color_by": color_by, "size_by": size_by,
+        "data_as_of": max(sources_dates) if sources_dates else None,
+        "licence": LICENCE, "licence_url": LICENCE_URL,
+        "credits": [EPOCH_CREDIT] if epoch else [], "epoch": epoch,
+        "counts": {"nodes": n_nodes, "edges": len(edges), "deals": len(view_deals),
+                   "companies": sum(1 for n in nodes.values() if n["group"] == "company"),
+                   "facilities": sum(1 for n in nodes.values() if n["group"] == "facility")},
+        "totals": {"nodes": total_nodes, "edges": total_edges, "deals": total_deals},
+        "left_out": left_out,
+        "physics": n_nodes <= PHYSICS_MAX_NODES,
+        "legend": _legend(nodes.values(), edges, color_by, size_by, years),
+    }
+    meta["summary"] = _summary(meta)
+    node_list = [nodes[k] for k in sorted(nodes)]
+    return {"nodes": node_list, "edges": edges, "deals": dict(sorted(view_deals.items())), "meta": meta}
+
+
+def _roll_up_groups(companies: Sequence[Mapping], as_of: _dt.date | None) -> dict[str, str]:
+    """company id -> its top parent's id (parent links that began after ``as_of``/today are ignored)."""
+    on = as_of or _dt.date.today()
+    parent = {}
+    for c in companies:
+        since = c.get("parent_since")
+        if c.get("parent") and (since is None or since <= on):
+            parent[c["id"]] = c["parent"]
+    out = {}
+    for c in companies:
+        cur, seen = c["id"], {c["id"]}
+        while cur in parent and parent[cur] not in seen:
+            cur = parent[cur]
+            seen.add(cur)
+        out[c["id"]] = cur
+    return out
+
+
+def _deal_links(d: Mapping, rep) -> list[tuple[str, str, str, bool, bool]]:
+    """(from, to, role, arrow?, dashed?) company links of a deal; self-links (same group) dropped."""
+    out = []
+    prov, cust = rep(d["provider"]), rep(d["customer"])
+    members = []
+    for m in d["members"]:
+        if rep(m) not in members:
+            members.append(rep(m))
+    if prov and cust:
+        out.append((prov, cust, "deal", True, False))
+    elif len(members) >= 2:
+        out.extend((members[0], m, "deal", False, False) for m in members[1:])
+    target = cust or prov or (members[0] if members else None)
+    if d["guarantor"] and target:
+        out.append((rep(d["guarantor"]), target, "guarantor", True, True))
+    if d["end_user"] and (cust or target):
+        out.append((cust or target, rep(d["end_user"]), "end user", True, True))
+    return [link for link in out if link[0] != link[1]]
+
+
+def _measure(size_by: str):
+    def mw(d: Mapping) -> float:
+        return float(sum(v["value"] for v in d["power_mw"] if v["headline"] and v.get("value") is not None))
+
+    def money(d: Mapping) -> float:
+        total = [v["amount"] for v in d["total_value"] if v["headline"] and v.get("currency") == "USD"]
+        if total:
+            return float(sum(total))
+        return float(sum(v["amount"] for v in d["price"]
+                         if v["headline"] and v.get("currency") == "USD" and v.get("per") in (None, "once")))
+
+    return {"mw": mw, "money": money, "deals": lambda d: 1.0}[size_by]
+
+
+def _edge_color(e: Mapping, color_by: str, years: list[str]) -> str:
+    if color_by == "kind":
+        return DEAL_COLORS.get(e["kind"], DEAL_COLORS["other"])
+    if color_by == "status":
+        return STATUS_COLORS.get(None if e["status"] == NO_STATUS else e["status"], STATUS_COLORS[None])
+    return _year_color(e["year"], years)
+
+
+def _year_color(year: str | None, years: list[str]) -> str:
+    if not year or year not in years:
+        return "#ced4da"
+    t = years.index(year) / (len(years) - 1) if len(years) > 1 else 1.0
+    # from pale blue (oldest) to deep red (newest), through purple
+    a, b = (116, 192, 252), (201, 42, 42)
+    r, g, bl = (round(a[i] + (b[i] - a[i]) * t) for i in range(3))
+    return f"#{r:02x}{g:02x}{bl:02x}"
+
+
+def _smooth_parallel(edges: list[dict], *, curved: bool) -> None:
+    """Straight edges, except that parallel edges between the same two nodes bend apart."""
+    by_pair: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for e in edges:
+        by_pair[tuple(sorted((e["from"], e["to"])))].append(e)  # type: ignore[arg-type]
+    for pair, group in by_pair.items():
+        for i, e in enumerate(group):
+            if not curved or len(group) == 1:
+                e["smooth"] = False
+                continue
+            flip = (e["from"], e["to"]) != pair
+            clockwise = (i % 2 == 0) != flip
+            e["smooth"] = {"enabled": True, "type": "curvedCW" if clockwise else "curvedCCW",
+                           "roundness": round(0.12 + 0.12 * (i // 2), 2)}
+
+
+def _legend(nodes: Iterable[Mapping], edges: Sequence[Mapping], color_by: str, size_by: str,
+            years: list[str]) -> dict:
+    node_items, facility_items = [], []
+    kinds_seen = {n["kind"] for n in nodes if n["group"] == "company"}
+    fac_seen = {n["kind"] for n in nodes if n["group"] == "facility"}
+    for k in COMPANY_KINDS:
+        if k in kinds_seen:
+            node_items.append({"label": COMPANY_LABELS[k], "color": COMPANY_COLORS[k], "shape": "dot"})
+    for k in list(FACILITY_STATUSES) + [None]:
+        if k in fac_seen:
+            facility_items.append({"label": "facility, " + (k or "status unknown").replace("_", " "),
+                                   "color": FACILITY_COLORS[k], "shape": "square"})
+    deal_edges = [e for e in edges if e["deal"]]
+    if color_by == "kind":
+        seen = {e["kind"] for e in deal_edges}
+        edge_items = [{"label": k.replace("_", " "), "color": DEAL_COLORS[k]} for k in DEAL_KINDS if k in seen]
+    elif color_by == "status":
+        seen = {e["status"] for e in deal_edges}
+        edge_items = [{"label": k.replace("_", " "), "color": STATUS_COLORS[k]} for k in DEAL_STATUSES if k in seen]
+        if NO_STATUS in seen:
+            edge_items.append({"label": "no status", "color": STATUS_COLORS[None]})
+    else:
+        edge_items = [{"label": y, "color": _year_color(y, years)} for y in years]
+        if any(not e["year"] for e in deal_edges):
+            edge_items.append({"label": "no date", "color": "#ced4da"})
+    kind_counts: dict[str, set] = defaultdict(set)
+    status_counts: dict[str, set] = defaultdict(set)
+    for e in deal_edges:
+        kind_counts[e["kind"]].add(e["deal"])
+        status_counts[e["status"]].add(e["deal"])
+    size_words = {"mw": "headline power (MW)", "money": "headline value (USD; other currencies not counted)",
+                  "deals": "number of deals"}[size_by]
+    return {
+        "nodes": node_items + facility_items,
+        "edges": edge_items,
+        "edges_title": {"kind": "Deal kind", "status": "Deal status", "year": "Year announced (or started)"}[color_by],
+        "notes": [
+            "Arrows point from the provider (who supplies capacity, chips, power or money: lessor, seller, "
+            "investor, acquirer) to the customer (who receives it). Joint ventures link their members "
+            "without arrows.",
+            "Dashed: a guarantor backing the customer, or the customer passing capacity to an end user. "
+            "Dotted from a square: the facility a deal names, linked to the deal's customer. "
+            "Thin grey: a facility's operator or owner.",
+            f"Edge width and node size: {size_words}.",
+        ],
+        "kinds": [{"value": k, "label": k.replace("_", " "), "count": len(kind_counts[k])}
+                  for k in DEAL_KINDS if k in kind_counts],
+        "statuses": [{"value": s, "label": s.replace("_", " ") if s != NO_STATUS else "no status",
+                      "count": len(status_counts[s])}
+                     for s in [*DEAL_STATUSES, NO_STATUS] if s in status_counts],
+    }
+
+
+def _summary(meta: Mapping) -> str:
+    c, lo = meta["counts"], meta["left_out"]
+    text = (f"{c['companies']} companies, {c['facilities']} facilities, {c['deals']} deals "
+            f"({c['nodes']} nodes, {c['edges']} edges).")
+    if lo["nodes"]:
+        text += (f" Left out to stay readable (cap {lo['max_nodes']} nodes, keeping the best connected): "
+                 f"{lo['nodes']} nodes, {lo['edges']} edges and {lo['deals']} deals no longer drawn")
+        if lo["examples"]:
+            text += ", among them " + ", ".join(lo["examples"][:5])
+        text += ". Raise --max-nodes (max_nodes) or name companies to see them."
+    if lo.get("intra_group_deals"):
+        text += f" {lo['intra_group_deals']} deals inside one rolled-up group are not drawn."
+    return text
+
+
+# ---------------------------------------------------------------------------- facts (plain text)
+
+def _num(v: float | int) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:,}" if isinstance(v, int) else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def money_text(amount: float, currency: str | None) -> str:
+    a = float(amount)
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(a) >= size:
+            return f"{currency or ''} {a / size:.4g} {word}".strip()
+    return f"{currency or ''} {_num(a)}".strip()
+
+
+def _value_text(field: str, v: Mapping) -> str:
+    q = QUALIFIER_WORDS.get(v.get("qualifier"), "")
+    if field == "power_mw":
+        return f"{q}{_num(v['value'])} MW"
+    if field == "accelerators":
+        count = v.get("count")
+        return f"{q}{_num(count)} × {v['model']}" if count is not None else f"{v['model']} (count not given)"
+    return q + money_text(v["amount"], v.get("currency")) + PER_WORDS.get(v.get("per"), "")
+
+
+def _figure_facts(d: Mapping) -> list[list[str]]:
+    out = []
+    by_url = {s["url"]: s["publisher"] for s in d["sources"]}
+    for field, label in (("power_mw", "Power"), ("accelerators", "Accelerators"), ("price", "Price"),
+                         ("total_value", "Total value")):
+        values = d.get(field) or []
+        head = [_value_text(field, v) for v in values if v["headline"]]
+        if head:
+            out.append([label, "; ".join(head)])
+        others = [_value_text(field, v) + (f" (per {by_url[v['source']]})" if v.get("source") in by_url else "")
+                  for v in values if not v["headline"]]
+        if others:
+            out.append([label + ", other sources", "; ".join(others)])
+    return out
+
+
+def _name(cid: str | None, by_company: Mapping[str, Mapping], parties: Mapping[str, str] | None = None) -> str:
+    if not cid:
+        return ""
+    if cid in by_company:
+        return by_company[cid]["name"]
+    return (parties or {}).get(cid, cid)
+
+
+def _deal_card(d: Mapping, by_company: Mapping[str, Mapping], by_facility: Mapping[str, Mapping]) -> dict:
+    nm = lambda cid: _name(cid, by_company, d["parties"])  # noqa: E731
+    facts = [["Deal", d["id"]], ["Kind", d["kind"].replace("_", " ")]]
+    if d["status"]:
+        facts.append(["Status", d["status"].replace("_", " ")])
+    if d["provider"]:
+        facts.append(["Provider", nm(d["provider"])])
+    if d["customer"]:
+        facts.append(["Customer", nm(d["customer"])])
+    if d["members"]:
+        facts.append(["Members", ", ".join(nm(m) for m in d["members"])])
+    if d["guarantor"]:
+        facts.append(["Guarantor", nm(d["guarantor"])])
+    if d["end_user"]:
+        facts.append(["End user", nm(d["end_user"])])
+    if d["facilities"]:
+        facts.append(["Facilities", ", ".join(by_facility[f]["name"] if f in by_facility else f
+                                              for f in d["facilities"])])
+    facts.extend(_figure_facts(d))
+    for key, label in (("announced", "Announced"), ("start", "Start"), ("end", "End"), ("supersedes", "Supersedes"),
+                       ("terms", "Terms"), ("notes", "Notes")):
+        if d.get(key):
+            facts.append([label, str(d[key])])
+    parties = [nm(p) for p in (d["provider"], d["customer"]) if p] or [nm(m) for m in d["members"]]
+    arrow = " → " if d["provider"] and d["customer"] else " + "
+    sources = [{"publisher": s["publisher"], "title": s["title"], "date": s.get("date") or "",
+                "kind": (s.get("kind") or "").replace("_", " "),
+                "url": s["url"] if _safe_url(s["url"]) else None, "text_url": s["url"]}
+               for s in d["sources"]]
+    return {"title": d["kind"].replace("_", " ").capitalize() + ": " + arrow.join(parties), "facts": facts,
+            "sources": sources}
+
+
+def _safe_url(url: str | None) -> bool:
+    return bool(url) and re.match(r"^https?://[^\s]+$", url, re.IGNORECASE) is not None  # type: ignore[arg-type]
+
+
+def _company_facts(c: Mapping, by_company: Mapping[str, Mapping], merged: list[str]) -> list[list[str]]:
+    facts = [["Company", c["name"]], ["Id", c["id"]],
+             ["Kind", COMPANY_LABELS.get(c.get("kind") or "other", c.get("kind") or "")]]
+    if c.get("country"):
+        facts.append(["Country", c["country"]])
+    if c.get("parent"):
+        since = c.get("parent_since")
+        facts.append(["Parent", _name(c["parent"], by_company) + (f" (since {since.isoformat()})" if since else "")])
+    if c.get("aliases"):
+        facts.append(["Also known as", ", ".join(c["aliases"])])
+    if merged:
+        facts.append(["Includes (rolled up)", ", ".join(_name(m, by_company) for m in merged)])
+    return facts
+
+
+def _facility_facts(f: Mapping, by_company: Mapping[str, Mapping]) -> list[list[str]]:
+    facts = [["Facility", f["name"]], ["Id", f["id"]]]
+    if f["operators"]:
+        facts.append(["Operator", ", ".join(_name(c, by_company) for c in f["operators"])])
+    if f["owners"]:
+        facts.append(["Owner", ", ".join(_name(c, by_company) for c in f["owners"])])
+    if f.get("status"):
+        facts.append(["Status", f["status"].replace("_", " ")])
+    if f.get("power_mw") is not None:
+        facts.append(["Power", QUALIFIER_WORDS.get(f.get("power_qualifier"), "") + _num(f["power_mw"]) + " MW"])
+    place = ", ".join(p for p in (f.get("city"), f.get("country")) if p)
+    if place:
+        facts.append(["Location", place])
+    if f.get("lat") is not None and f.get("lon") is not None:
+        facts.append(["Coordinates", f"{f['lat']}, {f['lon']}"])
+    return facts
+
+
+# ---------------------------------------------------------------------------- layout
+
+def layout(node_ids: Sequence[str], links: Sequence[tuple[str, str]], *, seed: int = 7,
+           core: int = CORE_LAYOUT_NODES) -> dict[str, tuple[float, float]]:
+    """Positions in page pixels: a spring layout (fixed seed) of the ``core`` best-connected nodes,
+    every other node placed on a small spiral around its best-placed neighbour; components the
+    core does not reach get their own spot on a ring outside it. Deterministic and near-linear."""
+    import networkx as nx
+
+    n = len(node_ids)
+    if n == 0:
+        return {}
+    g = nx.Graph()
+    g.add_nodes_from(sorted(node_ids))
+    g.add_edges_from((a, b) for a, b in links if a != b)
+    order = sorted(g.nodes, key=lambda v: (-g.degree(v), v))
+    core_nodes = order if n <= core else _connected_core(g, order[0], core)
+    scale = 70.0 * math.sqrt(len(core_nodes)) + 150.0
+    raw = nx.spring_layout(g.subgraph(core_nodes), seed=seed, scale=1.0)
+    pos: dict[str, tuple[float, float]] = {v: (float(x) * scale, float(y) * scale) for v, (x, y) in raw.items()}
+    children: dict[str, int] = defaultdict(int)
+    golden = math.pi * (3.0 - math.sqrt(5.0))
+
+    def place_around(parent: str, v: str) -> None:
+        k = children[parent]
+        children[parent] += 1
+        px, py = pos[parent]
+        r = 28.0 * math.sqrt(k + 1) + 30.0
+        a = k * golden + (hash_angle(parent))
+        pos[v] = (px + r * math.cos(a), py + r * math.sin(a))
+
+    def spread(frontier: list[str]) -> None:
+        while frontier:
+            nxt = []
+            for p in frontier:
+                for v in sorted(g.neighbors(p), key=lambda v: (-g.degree(v), v)):
+                    if v not in pos:
+                        place_around(p, v)
+                        nxt.append(v)
+            frontier = nxt
+
+    spread(sorted(pos, key=lambda v: (-g.degree(v), v)))
+    rest = [v for v in order if v not in pos]
+    if rest:
+        radius = max([math.hypot(x, y) for x, y in pos.values()] + [scale]) + 200.0
+        i = 0
+        for v in rest:
+            if v in pos:
+                continue
+            ring = radius + 160.0 * (i // 24)
+            a = (i % 24) * (2 * math.pi / 24) + 0.13 * (i // 24)
+            pos[v] = (ring * math.cos(a), ring * math.sin(a))
+            i += 1
+            spread([v])
+    return {v: (round(x, 1), round(y, 1)) for v, (x, y) in pos.items()}
+
+
+def _connected_core(g, start: str, size: int) -> list[str]:
+    """Up to ``size`` nodes grown from ``start``, always taking the best-connected neighbour next
+    (a connected core, so the spring layout does not fling loose nodes to the edges)."""
+    import heapq
+
+    seen = {start}
+    core = []
+    heap = [(-g.degree(start), start)]
+    while heap and len(core) < size:
+        _, v = heapq.heappop(heap)
+        core.append(v)
+        for w in g.neighbors(v):
+            if w not in seen:
+                seen.add(w)
+                heapq.heappush(heap, (-g.degree(w), w))
+    return core
+
+
+def hash_angle(text: str) -> float:
+    """A stable angle from a node id (Python's own hash() changes between runs)."""
+    return int(hashlib.blake2b(text.encode("utf-8"), digest_size=2).hexdigest(), 16) / 65535 * 2 * math.pi
+
+
+# ---------------------------------------------------------------------------- the page
+
+@lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    """The vis-network script shipped inside the installed pyvis package (newest version there)."""
+    try:
+        import pyvis
+    except ImportError:  # pragma: no cover - pyvis is a dependency
+        err = ComputeKGError("interactive views need the vis-network script that ships with pyvis, "
+                             "which is not installed")
+        err.hint = "pip install pyvis"
+        raise err from None
+    base = Path(pyvis.__file__).resolve().parent
+    found = sorted(base.glob("**/vis-*/vis-network.min.js"),
+                   key=lambda p: (tuple(int(x) for x in re.findall(r"\d+", p.parent.name)), -len(p.parts)))
+    if not found:  # pragma: no cover
+        err = ComputeKGError(f"no vis-network.min.js inside the pyvis package at {base}")
+        err.hint = "reinstall pyvis (pip install --force-reinstall pyvis)"
+        raise err
+    text = found[-1].read_text(encoding="utf-8")
+    # no source-map reference: the page must never ask for another file
+    return re.sub(r"\n?//# sourceMappingURL=\S*\s*$", "\n", text)
+
+
+def json_for_script(data: Any) -> str:
+    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/2029."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False, default=str)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def render_html(view: Mapping) -> str:
+    """The view as one self-contained HTML page (a string)."""
+    from markupsafe import Markup
+
+    env = _environment()
+    vis_js = vis_network_js()
+    app_js = (TEMPLATES / "view.js").read_text(encoding="utf-8")
+    css = (TEMPLATES / "view.css").read_text(encoding="utf-8")
+    for name, text in (("vis-network", vis_js), ("view.js", app_js), ("view.css", css)):
+        if re.search(r"</(script|style)", text, re.IGNORECASE) or "<!--" in text:
+            raise ComputeKGError(f"{name} cannot be inlined: it contains a closing tag or comment opener")
+    csp = "; ".join([
+        "default-src 'none'",
+        "script-src " + " ".join([csp_hash(vis_js), csp_hash(app_js)]),
+        "style-src " + csp_hash(css),
+        "img-src data:",
+        "font-src 'none'",
+        "connect-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+    meta = view["meta"]
+    return env.get_template("view.html.j2").render(
+        title=meta["title"], meta=meta, csp=csp,
+        vis_js=Markup(vis_js), app_js=Markup(app_js), css=Markup(css),
+        data_json=Markup(json_for_script(view)),
+    )
+
+
+def write_html(view: Mapping, path: str | Path) -> Path:
+    """Write the page to ``path`` (UTF-8) and nothing else; returns the path."""
+    path = Path(path)
+    page = render_html(view)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(page)
+    return path
+
+
+class NotebookView:
+    """What :func:`show` returns without IPython: any notebook front end calls ``_repr_html_``."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def show(view: Mapping, *, height: int = 720):
+    """Display a view in a Jupyter notebook: ``from graph.render import build_view, show``.
+
+    The page goes into a sandboxed ``<iframe srcdoc>`` (scripts allowed, no same-origin access to
+    the notebook, links may open new tabs), so its Content-Security-Policy and scripts stay its
+    own. Returns ``IPython.display.HTML`` when IPython is installed, else an object with
+    ``_repr_html_``.
+    """
+    page = render_html(view)
+    wrapper = (f'<div class="computekg-view"><iframe title="{_html.escape(str(view["meta"]["title"]))}" '
+               f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+               f'width="100%" height="{int(height)}" style="border:1px solid #ddd" '
+               f'srcdoc="{_html.escape(page, quote=True)}"></iframe></div>')
+    try:
+        from IPython.display import HTML
+    except ImportError:
+        return NotebookView(wrapper)
+    return HTML(wrapper)
