@@ -136,19 +136,20 @@ def facility_report(store, name: str, *, as_of: _dt.date | None = None) -> dict:
 def _values(store, params: dict) -> tuple[list[dict], list[dict]]:
     power: dict[str, dict] = {}
     accs: dict[str, dict] = {}
-    for r in run_named(store, "_facility-values", params):
+    for r in run_named(store, "_facility-values", params):  # facts and sources come in separate rows
         node = r["node"].value
         target = power if r["field"] == "power_mw" else accs
-        v = target.setdefault(node, {"headline": node == r["head"].value, "epoch": r["dataset"] is not None,
-                                     "qualifier": notation(r["qualifier"]), "basis": r["basis"], "sources": []})
-        if r["field"] == "power_mw":
+        v = target.setdefault(node, {"headline": node == r["head"].value, "epoch": False, "qualifier": None,
+                                     "basis": None, "sources": []})
+        if r["field"] == "power_mw" and r["value"] is not None:
             v["value"] = _num(r["value"])
-        else:
+        if r["field"] == "accelerators" and r["model"] is not None:
             v["model"], v["count"] = r["model"], _num(r["value"])
+        v["epoch"] = v["epoch"] or r["dataset"] is not None
+        v["qualifier"] = v["qualifier"] or notation(r["qualifier"])
+        v["basis"] = v["basis"] or r["basis"]
         if r["sourceUrl"] and r["sourceUrl"] not in v["sources"]:
             v["sources"].append(r["sourceUrl"])
-        if r["publisher"] and r["dataset"] is not None:
-            v["publisher"] = r["publisher"]
     order = lambda kv: (not kv[1]["headline"], kv[1]["epoch"], _BASIS_ORDER.get(kv[1]["basis"], 9), kv[0])
     return ([v for _, v in sorted(power.items(), key=order)], [v for _, v in sorted(accs.items(), key=order)])
 

@@ -300,6 +300,21 @@ def test_facility_shows_users_clusters_deals_and_timeline(runner):
     assert timeline and all(r["reading"] in ("observed", "projected") for r in timeline)
 
 
+def test_facility_keeps_curated_and_epoch_power_apart(runner):
+    report = json.loads(invoke(runner, "facility", "colossus-1", "--format", "json").stdout)[0]
+    power = [(v["value"], v["qualifier"], v["basis"], v["epoch"], v["headline"]) for v in report["facility"]["power_mw"]]
+    assert power == [(300, "more_than", None, False, True), (498, None, "calculated", True, False)]
+
+
+def test_epoch_leases_query_says_where_and_how_sure(runner):
+    result = invoke(runner, "query", "epoch-leases", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {(r["user"], r["owner"]): r for r in json.loads(result.stdout)}
+    openai = rows[("openai", "oracle")]
+    assert "stargate-abilene" in openai["sites"].split() and "confident" in openai["confidences"].split()
+    assert ("xai", "xai") not in rows
+
+
 def test_unknown_facility_exits_1_with_suggestions(runner):
     result = invoke(runner, "facility", "Stargate Abilne")
     assert result.exit_code == 1
