@@ -24,5 +24,6 @@ def test_wheel_carries_ontology_data_and_queries(tmp_path):
     assert "graph/_bundled/data/companies.yaml" in names
     assert any(n.startswith("graph/_bundled/data/deals/") and n.endswith(".yaml") for n in names)
     assert "graph/queries/leases.rq" in names and "graph/py.typed" in names
+    assert any(n.startswith("graph/templates/") for n in names), "the HTML view template ships in the wheel"
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "computekg = graph.cli:main" in entry
