@@ -527,8 +527,13 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
     for message in compiled.report.notes:
         note(f"note: {message}")
     cat = compiled.catalog
+    sites = cat.extras.get("epoch_sites", [])
+    epoch = (f"; Epoch AI: {len(sites)} sites, {sum(len(s.users) for s in sites)} compute uses, "
+             f"{len(cat.extras.get('epoch_snapshots', []))} timeline readings, "
+             f"{sum(1 for c in cat.companies.values() if c.from_epoch)} companies from unmapped names (see the notes)"
+             if sites else "")
     click.echo(f"ok: {len(cat.companies)} companies, {len(cat.facilities)} facilities, {len(cat.deals)} deals, "
-               f"{len(compiled.graph)} triples; no problems")
+               f"{len(compiled.graph)} triples; no problems{epoch}")
 
 
 @main.command()
