@@ -335,8 +335,10 @@ def paths(store, a: str, b: str, *, max_hops: int = 4, kinds: Sequence[str] | st
     try:
         n = nx.shortest_path_length(simple, ca["id"], cb["id"])
     except nx.NetworkXNoPath:
-        raise NoPath(f"no chain of deals links {what}" + _filters_text(kinds, as_of),
-                     "they share no counterparty at any distance; try other --kinds or no --as-of") from None
+        filters = _filters_text(kinds, as_of)
+        raise NoPath(f"no chain of deals links {what}" + filters,
+                     "try other --kinds or no --as-of" if filters else
+                     "no deal or counterparty connects them, at any distance") from None
     if n > max_hops:
         raise NoPath(f"no chain of at most {max_hops} deal(s) links {what}; the shortest takes {n}",
                      f"raise --max-hops to {n}")
@@ -376,23 +378,51 @@ def find_cycles(g, *, max_length: int = 6, limit: int | None = 1000) -> tuple[li
     """Simple directed cycles of 2..``max_length`` companies on the payer -> payee edges of ``g``.
 
     Parallel edges are one step; self-loops (intra-group deals after a roll-up) are skipped.
-    Each cycle starts at its smallest company id (so it is listed once); the list is sorted by
-    length, then companies. Stops after ``limit`` cycles (then the flag is True).
+    Each cycle is listed once, starting at its smallest company id. The search is a bounded
+    depth-first search by increasing length (all 2-cycles, then all 3-cycles...), each from a
+    canonical start ``s`` through companies greater than ``s`` only, closing the last two steps
+    with set lookups (successors of the current company that precede ``s``). So with ``limit``
+    the shortest cycles are the ones reported, and the result is sorted by length, then
+    companies. Stops after ``limit`` cycles (the flag is then True).
     """
-    import networkx as nx
-
-    simple = nx.DiGraph()
-    simple.add_edges_from((u, v) for u, v, f in g.edges(data="flow") if u != v and f in ("money", "assumed"))
+    succ: dict[str, set[str]] = {}
+    pred: dict[str, set[str]] = {}
+    for u, v, f in g.edges(data="flow"):
+        if u != v and f in ("money", "assumed"):
+            succ.setdefault(u, set()).add(v)
+            pred.setdefault(v, set()).add(u)
+    ordered = {u: sorted(vs) for u, vs in succ.items()}
+    starts = sorted(u for u in succ if u in pred)
     found: list[list[str]] = []
-    truncated = False
-    for cyc in nx.simple_cycles(simple, length_bound=max_length):
-        if limit is not None and len(found) >= limit:
-            truncated = True
-            break
-        i = cyc.index(min(cyc))
-        found.append(cyc[i:] + cyc[:i])
-    found.sort(key=lambda c: (len(c), c))
-    return found, truncated
+    empty: set[str] = set()
+
+    def extend(s: str, path: list[str], on: set[str], left: int, into_s: set[str]):
+        """Paths from ``path`` closing back at ``s`` in exactly ``left`` more edges."""
+        node = path[-1]
+        if left == 1:
+            if s in succ.get(node, empty):
+                yield list(path)
+            return
+        if left == 2:
+            for x in sorted(succ.get(node, empty) & into_s):
+                if x > s and x not in on:
+                    yield path + [x]
+            return
+        for x in ordered.get(node, ()):
+            if x > s and x not in on:
+                path.append(x)
+                on.add(x)
+                yield from extend(s, path, on, left - 1, into_s)
+                on.discard(x)
+                path.pop()
+
+    for length in range(2, max_length + 1):
+        for s in starts:
+            for cyc in extend(s, [s], {s}, length, pred[s]):
+                if limit is not None and len(found) >= limit:
+                    return found, True
+                found.append(cyc)
+    return found, False
 
 
 def cycles(store, *, roll_up: bool = False, kinds: Sequence[str] | str | None = None,
@@ -534,8 +564,12 @@ def serialize_graph(g, fmt: str) -> bytes:
     h.graph.update({k: _flat(v) if flat else v for k, v in g.graph.items() if v is not None})
     for n, data in g.nodes(data=True):
         h.add_node(n, **{k: _flat(v) if flat else v for k, v in data.items() if v is not None or not flat})
+        if fmt == "gexf":
+            h.nodes[n]["label"] = data.get("name") or n
     for u, v, k, data in g.edges(keys=True, data=True):
         attrs = {a: x for a, x in data.items() if a != "deal_dict"}
+        if fmt == "gexf":
+            attrs["label"] = k
         h.add_edge(u, v, key=k, **{a: _flat(x) for a, x in attrs.items() if x is not None} if flat else attrs)
     if fmt == "json":
         data = nx.node_link_data(h, edges="links")

@@ -413,8 +413,8 @@ def cycles(state: State, roll_up: bool, kinds, as_of, max_length: int, limit: in
             ("from", lambda r: r["from"]), ("to", lambda r: r["to"]),
             ("deals", lambda r: [d["id"] for d in r["deals"]]),
             ("money", lambda r: [_figure(d["money"]) or "?" for d in r["deals"]])])
-    note = f"; stopped at --limit {limit}" if found.truncated else ""
-    note(f"{len(found.cycles)} cycle(s) of 2 to {max_length} companies{note}")
+    cut = f"; stopped at --limit {limit}" if found.truncated else ""
+    note(f"{len(found.cycles)} cycle(s) of 2 to {max_length} companies{cut}")
 
 
 @main.command()
