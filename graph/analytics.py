@@ -9,8 +9,9 @@ Graph model (a ``networkx.MultiDiGraph``)
 * **Nodes** are companies (their ids), with ``name``, ``kind``, ``parent`` and ``country``.
   Every company is a node, with or without deals.
 * **One edge per deal**, keyed by the deal id, so two deals between the same pair are two edges
-  (never merged). An edge carries the deal's attributes (:func:`edge_attributes`) and the deal
-  dict itself under ``deal`` (dropped on export).
+  (never merged). An edge carries the deal's attributes (:func:`edge_attributes`: ``deal`` is the
+  deal id), ``flow`` (money, assumed or tie), ``payer``/``payee``, and the deal dict itself
+  under ``deal_dict`` (dropped on export).
 * **Direction is the flow of money**, payer -> payee (:data:`PAYER` names the paying party):
 
   - ``lease``, ``cloud_capacity``, ``colocation``, ``power_purchase``, ``chip_supply``:

@@ -513,3 +513,9 @@ def test_bounded_search_finds_what_networkx_finds():
             if len(expected) > 2:
                 # With a limit, the shortest cycles come first.
                 assert analytics.find_cycles(g, max_length=bound, limit=2) == (expected[:2], True)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    assert doctest.testmod(analytics).failed == 0
