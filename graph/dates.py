@@ -79,6 +79,23 @@ class PartialDate:
         return cls(first, first, "day")
 
 
+def stored_text(value: _dt.date | None, precision: str | None, *, last: bool = False) -> str | None:
+    """A date as stored in the graph (first or, with ``last``, last day of its period, plus its
+    precision) back to the text a record gave.
+
+    >>> stored_text(_dt.date(2029, 5, 31), "month", last=True)
+    '2029-05'
+    """
+    if value is None:
+        return None
+    precision = precision or "day"
+    if last and precision == "year":
+        value = _dt.date(value.year, 1, 1)
+    elif last and precision == "month":
+        value = _dt.date(value.year, value.month, 1)
+    return str(PartialDate.from_bounds(value, precision))
+
+
 def parse_as_of(value: str) -> _dt.date:
     """An ``--as-of`` date: a partial date means its first day.
 

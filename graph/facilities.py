@@ -10,14 +10,12 @@ compile time by :mod:`graph.epoch`; nothing here reads CSV.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .dates import PartialDate
-from .errors import UnknownName
-from .lookup import in_force
+from .dates import stored_text
+from .lookup import in_force, resolve_name
 from .query import run_named
 from .store import IRI
 from .vocab import notation
@@ -44,7 +42,7 @@ def _text(v: Any) -> Any:
 def _pdate(value: _dt.date | None, precision: IRI | None) -> str | None:
     if value is None:
         return None
-    return str(PartialDate.from_bounds(value, notation(precision) or "day"))
+    return stored_text(value, notation(precision))
 
 
 # ---------------------------------------------------------------------------- names
@@ -76,24 +74,11 @@ def facility_index(store) -> list[dict]:
 
 def resolve_facility(store, name: str) -> dict:
     """Find a facility by id, name, alias or Epoch AI name (case-insensitive); UnknownName with suggestions."""
-    found: dict[str, dict] = {}
-    for key in dict.fromkeys((name.strip(), name.strip().lower())):
-        found.update({r["id"]: r for r in run_named(store, "_resolve-facility-exact", {"key": key})})
-    if not found:
-        found = {r["id"]: r for r in run_named(store, "_resolve-facility", {"key": name.strip().lower()})}
-    if len(found) == 1:
-        r = next(iter(found.values()))
-        return {"id": r["id"], "name": r["name"], "iri": r["facility"].value}
-    if len(found) > 1:
-        raise UnknownName("facility", name, sorted(found))
-    names = []
-    for f in facility_index(store):
-        names.extend([f["id"], f["name"], *f["aliases"], *f["epoch_names"]])
-    lowered = {n.lower(): n for n in names}
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
-    if not close:
-        close = [k for k in lowered if name.lower() in k][:3]
-    raise UnknownName("facility", name, [lowered[c] for c in close])
+    def names():
+        return [n for f in facility_index(store) for n in (f["id"], f["name"], *f["aliases"], *f["epoch_names"])]
+
+    return resolve_name(store, "facility", name, exact="_resolve-facility-exact", scan="_resolve-facility",
+                        names=names)
 
 
 # ---------------------------------------------------------------------------- one facility
@@ -237,7 +222,7 @@ def _deals(store, params: dict, as_of: _dt.date | None) -> list[dict]:
             "mw": None})
         if r["end"] is not None:
             d["end_date"] = r["end"]
-            d["end"] = _pdate(_first_of(r["end"], notation(r["endP"])), r["endP"])
+            d["end"] = stored_text(r["end"], notation(r["endP"]), last=True)
         if r["role"] == "member":
             if r["partyId"] not in d["members"]:
                 d["members"].append(r["partyId"])
@@ -252,14 +237,6 @@ def _deals(store, params: dict, as_of: _dt.date | None) -> list[dict]:
             continue
         out.append(d)
     return out
-
-
-def _first_of(d: _dt.date, precision: str | None) -> _dt.date:
-    if precision == "year":
-        return _dt.date(d.year, 1, 1)
-    if precision == "month":
-        return _dt.date(d.year, d.month, 1)
-    return d
 
 
 def _timeline(store, params: dict) -> list[dict]:

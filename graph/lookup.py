@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from .dates import PartialDate
+from .dates import stored_text
 from .errors import BadValue, UnknownName
 from .query import run_named
 from .store import IRI
@@ -28,18 +28,7 @@ def _num(v: Any) -> Any:
 
 
 def _pdate(value: _dt.date | None, precision: str | None, last: bool = False) -> str | None:
-    if value is None:
-        return None
-    return str(PartialDate.from_bounds(value if not last or precision == "day" else _first_of(value, precision),
-                                       precision or "day"))
-
-
-def _first_of(d: _dt.date, precision: str | None) -> _dt.date:
-    if precision == "year":
-        return _dt.date(d.year, 1, 1)
-    if precision == "month":
-        return _dt.date(d.year, d.month, 1)
-    return d
+    return stored_text(value, precision, last=last)
 
 
 # ---------------------------------------------------------------------------- companies
@@ -58,28 +47,37 @@ def company_index(store) -> list[dict]:
     return [by_id[k] for k in sorted(by_id)]
 
 
-def resolve_company(store, name: str) -> dict:
-    """Find a company by id, name or alias (case-insensitive); UnknownName with suggestions."""
+def resolve_name(store, what: str, name: str, *, exact: str, scan: str, names) -> dict:
+    """Find one thing by id, name or alias, case-insensitively; UnknownName with suggestions.
+
+    ``exact`` and ``scan`` name internal queries (index lookups first, then a case-insensitive
+    scan) that return ``?<what> ?id ?name``; ``names()`` gives every known name, only needed for "did you mean" when nothing matched.
+    """
     found: dict[str, dict] = {}
     for key in dict.fromkeys((name.strip(), name.strip().lower())):
-        found.update({r["id"]: r for r in run_named(store, "_resolve-exact", {"key": key})})
+        found.update({r["id"]: r for r in run_named(store, exact, {"key": key})})
     if not found:
-        found = {r["id"]: r for r in run_named(store, "_resolve-company", {"key": name.strip().lower()})}
+        found = {r["id"]: r for r in run_named(store, scan, {"key": name.strip().lower()})}
     if len(found) == 1:
         r = next(iter(found.values()))
-        return {"id": r["id"], "name": r["name"], "iri": r["company"].value}
+        return {"id": r["id"], "name": r["name"], "iri": r[what].value}
     if len(found) > 1:
-        raise UnknownName("company", name, sorted(found))
+        raise UnknownName(what, name, sorted(found))
     import difflib
 
-    names = []
-    for c in company_index(store):
-        names.extend([c["id"], c["name"], *c["aliases"]])
-    lowered = {n.lower(): n for n in names}
+    lowered = {n.lower(): n for n in names()}
     close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
     if not close:
-        close = [lowered[k] for k in lowered if name.lower() in k][:3]
-    raise UnknownName("company", name, [lowered[c] if c in lowered else c for c in close])
+        close = [k for k in lowered if name.lower() in k][:3]
+    raise UnknownName(what, name, [lowered[c] for c in close])
+
+
+def resolve_company(store, name: str) -> dict:
+    """Find a company by id, name or alias (case-insensitive); UnknownName with suggestions."""
+    def names():
+        return [n for c in company_index(store) for n in (c["id"], c["name"], *c["aliases"])]
+
+    return resolve_name(store, "company", name, exact="_resolve-exact", scan="_resolve-company", names=names)
 
 
 # ---------------------------------------------------------------------------- deals

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Protocol, Sequence
 
 from ..errors import Problem
 
@@ -151,6 +151,54 @@ def file_digest_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """The files whose bytes decide a compiled store (for cache keys); no parsing."""
     files, _ = iter_files(paths)
     return files
+
+def header_columns(head: str) -> set[str]:
+    """The column names in a CSV header line (for ``detect``)."""
+    import csv
+
+    try:
+        return {c.strip() for c in next(csv.reader([head]), [])}
+    except csv.Error:
+        return set()
+
+
+def read_csv(path: Path, display: str, *, required: Sequence[str], known: Sequence[str] | None = None,
+             what: str = "") -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """Rows of a CSV file as (line, {column: cell}) with stripped column names, and problems.
+
+    Checks the header (``required`` columns present; with ``known``, no other columns), rows with
+    more cells than the header, and CSV syntax. Blank rows are skipped. Nothing is raised.
+    """
+    import csv
+
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[Problem] = []
+    try:
+        fh = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        return rows, [Problem(display, 0, "", "", f"cannot read file: {exc}")]
+    with fh:
+        reader = csv.DictReader(fh)
+        try:
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            if known is not None:
+                problems += [Problem(display, 1, "", h, f"unknown column; see the README for the {what} columns")
+                             for h in header if h not in known]
+            problems += [Problem(display, 1, "", h, f"required column of the {what} file is missing")
+                         for h in required if h not in header]
+            if problems:
+                return rows, problems
+            start = 2
+            for row in reader:
+                line, start = start, reader.line_num + 1
+                if None in row:
+                    problems.append(Problem(display, line, "", "", "row has more cells than the header has columns"))
+                cells = {k.strip(): (v or "") for k, v in row.items() if k is not None}
+                if any(v.strip() for v in cells.values()):
+                    rows.append((line, cells))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            problems.append(Problem(display, reader.line_num, "", "", f"CSV syntax error: {exc}"))
+    return rows, problems
 
 
 _load_builtin()

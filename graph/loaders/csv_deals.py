@@ -7,12 +7,11 @@ List cells (``members``, ``facilities``) are separated by ``;``. ``accelerators`
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 from ..errors import Problem
-from . import LineDict, RawRecord, ReadResult, register
+from . import LineDict, RawRecord, ReadResult, header_columns, read_csv, register
 
 SIMPLE = ["id", "kind", "provider", "customer", "guarantor", "end_user", "announced", "start",
           "end", "status", "supersedes", "terms", "notes"]
@@ -95,43 +94,13 @@ class CsvDealsLoader:
     extensions = (".csv",)
 
     def detect(self, path: Path, head: str) -> bool:
-        cols = {c.strip() for c in next(csv.reader([head]), [])}
-        return all(c in cols for c in REQUIRED_COLUMNS)
+        return all(c in header_columns(head) for c in REQUIRED_COLUMNS)
 
     def read(self, path: Path, display: str) -> ReadResult:
-        result = ReadResult()
-        try:
-            fh = open(path, encoding="utf-8-sig", newline="")
-        except OSError as exc:
-            result.problems.append(Problem(display, 0, "", "", f"cannot read file: {exc}"))
-            return result
-        with fh:
-            reader = csv.DictReader(fh)
-            try:
-                header = [h.strip() for h in (reader.fieldnames or [])]
-                unknown = [h for h in header if h not in COLUMNS]
-                for h in unknown:
-                    result.problems.append(Problem(display, 1, "", h, "unknown column; see the README for "
-                                                   "the deal CSV columns"))
-                for h in REQUIRED_COLUMNS:
-                    if h not in header:
-                        result.problems.append(Problem(display, 1, "", h, "required column is missing"))
-                if result.problems:
-                    return result
-                start = 2
-                for row in reader:
-                    if None in row:
-                        result.problems.append(Problem(display, start, "", "",
-                                                       "row has more cells than the header has columns"))
-                    row = {k.strip(): (v or "") for k, v in row.items() if k is not None}
-                    if not any(v.strip() for v in row.values()):
-                        start = reader.line_num + 1
-                        continue
-                    rec = row_to_record(row, start)
-                    result.records.append(RawRecord("deals", rec, display, start))
-                    start = reader.line_num + 1
-            except (csv.Error, UnicodeDecodeError) as exc:
-                result.problems.append(Problem(display, reader.line_num, "", "", f"CSV syntax error: {exc}"))
+        rows, problems = read_csv(path, display, required=REQUIRED_COLUMNS, known=COLUMNS, what="deal CSV")
+        result = ReadResult(problems=problems)
+        for line, cells in rows:
+            result.records.append(RawRecord("deals", row_to_record(cells, line), display, line))
         return result
 
 

@@ -13,7 +13,6 @@ loader (or are reported as unreadable).
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 import unicodedata
@@ -21,14 +20,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..vocab import slugify
-from . import LineDict, RawRecord, ReadResult, register
-
-
-def _header(head: str) -> set[str]:
-    try:
-        return {c.strip() for c in next(csv.reader([head]), [])}
-    except csv.Error:
-        return set()
+from . import LineDict, RawRecord, ReadResult, header_columns, read_csv, register
 
 
 class EpochCsvLoader:
@@ -43,37 +35,14 @@ class EpochCsvLoader:
         self.key = key  # the column that names a row; rows where it is empty are skipped
 
     def detect(self, path: Path, head: str) -> bool:
-        cols = _header(head)
-        return all(c in cols for c in self.required)
+        return all(c in header_columns(head) for c in self.required)
 
     def read(self, path: Path, display: str) -> ReadResult:
-        result = ReadResult()
-        try:
-            fh = open(path, encoding="utf-8-sig", newline="")
-        except OSError as exc:
-            result.problems.append(Problem(display, 0, "", "", f"cannot read file: {exc}"))
-            return result
-        with fh:
-            reader = csv.DictReader(fh)
-            try:
-                header = [h.strip() for h in (reader.fieldnames or [])]
-                missing = [c for c in self.required if c not in header]
-                for c in missing:
-                    result.problems.append(Problem(display, 1, "", c, f"required column of Epoch AI's "
-                                                   f"{self.section} file is missing"))
-                if missing:
-                    return result
-                start = 2
-                for row in reader:
-                    line = start
-                    start = reader.line_num + 1
-                    cells = {k.strip(): (v or "") for k, v in row.items() if k is not None}
-                    if not cells.get(self.key, "").strip():
-                        continue
-                    rec = LineDict(cells, line=line)
-                    result.records.append(RawRecord(self.section, rec, display, line))
-            except (csv.Error, UnicodeDecodeError) as exc:
-                result.problems.append(Problem(display, reader.line_num, "", "", f"CSV syntax error: {exc}"))
+        rows, problems = read_csv(path, display, required=self.required, what=f"Epoch AI {self.section}")
+        result = ReadResult(problems=problems)
+        for line, cells in rows:
+            if cells.get(self.key, "").strip():
+                result.records.append(RawRecord(self.section, LineDict(cells, line=line), display, line))
         return result
 
 
