@@ -3,8 +3,10 @@
 1. `computekg company Anthropic` (bundled data, warm compiled-store cache) against
    `python -c "import pyoxigraph, click"`: target within 1.5x.
 2. On a persistent store of N synthetic deals (default 100,000), a company lookup in a fresh
-   process (`computekg --store DIR company NAME`) against raw pyoxigraph opening the store
-   read-only and running the same queries in a fresh process: target within 1.3x.
+   process (`computekg --store DIR company NAME --format jsonl`) against raw pyoxigraph opening
+   the store read-only and running the same queries in a fresh process, reading every value of
+   every solution (and printing nothing): target within 1.3x. The company is the largest
+   hyperscaler (about 8,000 deals), the worst case; a typical company is also timed.
 
 Each command runs REPEAT times, alternating, and the medians are compared.
 
@@ -60,7 +62,7 @@ n = 0
 for name in ["_deal-core", "_deal-parties", "_deal-facilities", "_deal-values", "_deal-sources"]:
     q = (qdir / (name + ".rq")).read_text()
     for sol in store.query(q, prefixes=prefixes, substitutions={ox.Variable("party"): party}):
-        n += 1
+        n += len(tuple(sol))  # read every value, as any use of the answer must
 print(n)
 '''
 
@@ -77,6 +79,10 @@ def main() -> None:
     exe = Path(sys.executable).parent / "computekg"
     cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "graph"]
     env = dict(os.environ)
+    # Measure as an installed tool runs: with compiled bytecode (pip byte-compiles on install);
+    # some environments set PYTHONDONTWRITEBYTECODE, which would recompile every module every run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "graph")], env=env, check=True)
     cache = tempfile.mkdtemp(prefix="ckg-bench-cache-")
     env["COMPUTEKG_CACHE_DIR"] = cache
     subprocess.run(cli + ["company", "Anthropic"], env=env, check=True, stdout=subprocess.DEVNULL)  # warm the cache
@@ -94,12 +100,13 @@ def main() -> None:
               f"in {time.perf_counter() - t:.0f} s")
     from graph.ontology import QUERIES_DIR
 
-    name = "hyperscaler-1"
     script = Path(tempfile.mkdtemp()) / "raw_lookup.py"
     script.write_text(RAW_LOOKUP)
-    compare(f"2. company lookup on {args.deals:,} deals (fresh process) vs raw pyoxigraph, same queries",
-            cli + ["--store", str(store_dir), "company", name, "--format", "jsonl"],
-            [sys.executable, str(script), str(store_dir), str(QUERIES_DIR), name], env, args.repeat, 1.3)
+    for label, name in (("largest hyperscaler", "hyperscaler-1"), ("typical company", "company-5000")):
+        compare(f"2. company lookup, {label}, on {args.deals:,} deals (fresh process) vs raw pyoxigraph, "
+                "same queries",
+                cli + ["--store", str(store_dir), "company", name, "--format", "jsonl"],
+                [sys.executable, str(script), str(store_dir), str(QUERIES_DIR), name], env, args.repeat, 1.3)
     shutil.rmtree(cache, ignore_errors=True)
     if not args.keep:
         shutil.rmtree(store_dir, ignore_errors=True)

@@ -80,20 +80,20 @@ class PartialDate:
 
 
 def stored_text(value: _dt.date | None, precision: str | None, *, last: bool = False) -> str | None:
-    """A date as stored in the graph (first or, with ``last``, last day of its period, plus its
-    precision) back to the text a record gave.
+    """A date as stored in the graph (the first or, for ends, the last day of its period, plus
+    its precision) back to the text a record gave. ``last`` is accepted for symmetry: the period
+    is the same whichever of its days is stored.
 
     >>> stored_text(_dt.date(2029, 5, 31), "month", last=True)
     '2029-05'
     """
     if value is None:
         return None
-    precision = precision or "day"
-    if last and precision == "year":
-        value = _dt.date(value.year, 1, 1)
-    elif last and precision == "month":
-        value = _dt.date(value.year, value.month, 1)
-    return str(PartialDate.from_bounds(value, precision))
+    if precision == "year":
+        return f"{value.year:04d}"
+    if precision == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
 
 
 def parse_as_of(value: str) -> _dt.date:

@@ -16,7 +16,7 @@ from .dates import stored_text
 from .errors import BadValue, UnknownName
 from .query import run_named
 from .store import IRI
-from .vocab import DEAL_KINDS, DEAL_STATUSES, PRIMARY_SOURCE_KINDS, notation
+from .vocab import CKG, DEAL_KINDS, DEAL_STATUSES, PRIMARY_SOURCE_KINDS, notation
 
 ROLES = ("provider", "customer", "member", "guarantor", "end_user")
 
@@ -39,7 +39,7 @@ def company_index(store) -> list[dict]:
     for r in run_named(store, "_company-names"):
         c = by_id.setdefault(r["id"], {"id": r["id"], "name": r["name"], "aliases": [], "kind": notation(r["kind"]),
                                        "parent": r["parent"], "parent_since": r["parentSince"],
-                                       "country": r["country"], "iri": r["company"].value})
+                                       "country": r["country"], "iri": r["company"]})
         if r["alias"] and r["alias"] not in c["aliases"]:
             c["aliases"].append(r["alias"])
     for c in by_id.values():
@@ -53,14 +53,20 @@ def resolve_name(store, what: str, name: str, *, exact: str, scan: str, names) -
     ``exact`` and ``scan`` name internal queries (index lookups first, then a case-insensitive
     scan) that return ``?<what> ?id ?name``; ``names()`` gives every known name, only needed for "did you mean" when nothing matched.
     """
+    cls = CKG.Company if what == "company" else CKG.Facility
     found: dict[str, dict] = {}
     for key in dict.fromkeys((name.strip(), name.strip().lower())):
-        found.update({r["id"]: r for r in run_named(store, exact, {"key": key})})
+        if found:
+            break
+        for hit in run_named(store, exact, {"key": key}):
+            for r in run_named(store, "_node-label", {"node": hit[what]}):
+                if r["type"] == cls:
+                    found[r["id"]] = {"id": r["id"], "name": r["name"], "iri": r["node"]}
     if not found:
-        found = {r["id"]: r for r in run_named(store, scan, {"key": name.strip().lower()})}
+        found = {r["id"]: {"id": r["id"], "name": r["name"], "iri": r[what].value}
+                 for r in run_named(store, scan, {"key": name.strip().lower()})}
     if len(found) == 1:
-        r = next(iter(found.values()))
-        return {"id": r["id"], "name": r["name"], "iri": r[what].value}
+        return next(iter(found.values()))
     if len(found) > 1:
         raise UnknownName(what, name, sorted(found))
     import difflib
@@ -87,7 +93,7 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
     params = {"party": IRI(party)} if party else None
     deals: dict[str, dict] = {}
     for r in run_named(store, "_deal-core", params):
-        key = r["deal"].value
+        key = r["deal"]
         if key in deals:
             continue
         deals[key] = {
@@ -102,7 +108,7 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
             "supersedes": r["supersedes"], "terms": r["terms"], "notes": r["notes"], "sources": [],
         }
     for r in run_named(store, "_deal-parties", params):
-        d = deals.get(r["deal"].value)
+        d = deals.get(r["deal"])
         if d is None:
             continue
         cid, role = r["companyId"], r["role"]
@@ -113,17 +119,17 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
         else:
             d[role] = cid
     for r in run_named(store, "_deal-facilities", params):
-        d = deals.get(r["deal"].value)
+        d = deals.get(r["deal"])
         if d is not None and r["facilityId"] not in d["facilities"]:
             d["facilities"].append(r["facilityId"])
     seen_values: set[tuple] = set()
-    for r in sorted(run_named(store, "_deal-values", params), key=lambda r: (r["node"].value,)):
-        d = deals.get(r["deal"].value)
-        key = (r["deal"].value, r["node"].value)
+    for r in sorted(run_named(store, "_deal-values", params), key=lambda r: (r["node"],)):
+        d = deals.get(r["deal"])
+        key = (r["deal"], r["node"])
         if d is None or key in seen_values:
             continue
         seen_values.add(key)
-        v: dict[str, Any] = {"headline": r["node"].value == r["head"].value}
+        v: dict[str, Any] = {"headline": r["node"] == r["head"]}
         field = r["field"]
         if field == "accelerators":
             v.update(model=r["model"], count=_num(r["value"]))
@@ -135,12 +141,12 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
                 v["per"] = notation(r["per"])
         v["qualifier"] = notation(r["qualifier"])
         v["source"] = r["sourceUrl"]
-        v["_order"] = _node_order(r["node"].value)
+        v["_order"] = _node_order(r["node"])
         d[field].append(v)
     seen_sources: set[tuple] = set()
     for r in run_named(store, "_deal-sources", params):
-        d = deals.get(r["deal"].value)
-        key = (r["deal"].value, r["source"].value)
+        d = deals.get(r["deal"])
+        key = (r["deal"], r["source"])
         if d is None or key in seen_sources:
             continue
         seen_sources.add(key)

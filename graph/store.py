@@ -25,14 +25,18 @@ _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegat
                                     "byte", "unsignedInt", "unsignedLong", "nonPositiveInteger", "negativeInteger")}
 
 
-@dataclass
-class IRI:
-    """An IRI in a result row (kept apart from plain strings)."""
+class IRI(str):
+    """An IRI in a result row: a ``str`` (cheap to make, usable as a key) kept apart from
+    literals by its type; ``.value`` gives the plain text."""
 
-    value: str
+    __slots__ = ()
 
-    def __str__(self) -> str:
-        return self.value
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"IRI({str.__repr__(self)})"
 
 
 @dataclass
@@ -51,33 +55,45 @@ Result = Union[Rows, bool, list[str]]
 Bindings = Mapping[str, Any]
 
 
+_CONVERTERS: dict[str, Any] = {}
+
+
+def _literal_converters() -> dict[str, Any]:
+    if not _CONVERTERS:
+        def boolean(v: str) -> bool:
+            return v in ("true", "1")
+
+        _CONVERTERS.update({t: int for t in _INTEGER_TYPES})
+        _CONVERTERS.update({XSD + "decimal": Decimal, XSD + "double": float, XSD + "float": float,
+                            XSD + "boolean": boolean, XSD + "date": _dt.date.fromisoformat})
+    return _CONVERTERS
+
+
+_TERM_CLASSES: tuple = ()
+
+
 def to_python(term: Any) -> Any:
     """Convert a pyoxigraph term to a Python value (IRI, int, Decimal, float, date, bool, str)."""
-    import pyoxigraph as ox
-
+    global _TERM_CLASSES
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
+    if not _TERM_CLASSES:
+        import pyoxigraph as ox
+
+        _TERM_CLASSES = (ox.NamedNode, ox.Literal, ox.BlankNode)
+    cls = term.__class__
+    if cls is _TERM_CLASSES[0]:
         return IRI(term.value)
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        v = term.value
+    if cls is _TERM_CLASSES[1]:
+        convert = (_CONVERTERS or _literal_converters()).get(term.datatype.value)
+        if convert is None:
+            return term.value
         try:
-            if dt in _INTEGER_TYPES:
-                return int(v)
-            if dt == XSD + "decimal":
-                return Decimal(v)
-            if dt in (XSD + "double", XSD + "float"):
-                return float(v)
-            if dt == XSD + "boolean":
-                return v in ("true", "1")
-            if dt == XSD + "date":
-                return _dt.date.fromisoformat(v)
+            return convert(term.value)
         except (ValueError, InvalidOperation):
-            return v
-        return v
+            return term.value
+    if cls is _TERM_CLASSES[2]:
+        return "_:" + term.value
     return str(term)
 
 
@@ -165,7 +181,18 @@ class OxigraphStore:
         if isinstance(res, ox.QueryTriples):
             return sorted(f"{t.subject} {t.predicate} {t.object} ." for t in res)
         variables = [v.value for v in res.variables]
-        rows = [{v: to_python(sol[v]) for v in variables} for sol in res]
+        # Substituted variables are constant: copy the bound value instead of converting it per row.
+        fixed = {k: v for k, v in (bindings or {}).items() if k in variables}
+        free = [v for v in variables if v not in fixed]
+        index = [variables.index(v) for v in free]
+        rows = []
+        pairs = list(zip(free, index))
+        for sol in res:
+            values = tuple(sol)
+            row = {v: to_python(values[i]) for v, i in pairs}
+            if fixed:
+                row.update(fixed)
+            rows.append(row)
         return Rows(variables, rows)
 
     def load_ntriples(self, data: bytes, graph: str | None = None) -> None:

@@ -227,4 +227,6 @@ def notation(iri: object) -> str | None:
     """
     if iri is None:
         return None
+    if isinstance(iri, str):  # plain text or graph.store.IRI (a str)
+        return _NOTATIONS.get(iri)
     return _NOTATIONS.get(getattr(iri, "value", str(iri)))
