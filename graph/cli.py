@@ -50,6 +50,10 @@ class Group(click.Group):
         except BrokenPipeError:  # pragma: no cover - e.g. `computekg deals | head`
             sys.stderr.close()
             raise SystemExit(0)
+        except OSError as exc:  # a file the user named cannot be read or written
+            where = f" {exc.filename}" if exc.filename else ""
+            raise CLIError(f"cannot use{where}: {exc.strerror or exc}",
+                           "check the path exists and is writable") from None
 
 
 def format_option(choices=FORMATS, default="table"):

@@ -75,7 +75,8 @@ def facility_index(store) -> list[dict]:
 def resolve_facility(store, name: str) -> dict:
     """Find a facility by id, name, alias or Epoch AI name (case-insensitive); UnknownName with suggestions."""
     def names():
-        return [n for f in facility_index(store) for n in (f["id"], f["name"], *f["aliases"], *f["epoch_names"])]
+        return [(n, f["id"]) for f in facility_index(store)
+                for n in (f["id"], f["name"], *f["aliases"], *f["epoch_names"])]
 
     return resolve_name(store, "facility", name, exact="_resolve-facility-exact", scan="_resolve-facility",
                         names=names)

@@ -51,7 +51,8 @@ def resolve_name(store, what: str, name: str, *, exact: str, scan: str, names) -
     """Find one thing by id, name or alias, case-insensitively; UnknownName with suggestions.
 
     ``exact`` and ``scan`` name internal queries (index lookups first, then a case-insensitive
-    scan) that return ``?<what> ?id ?name``; ``names()`` gives every known name, only needed for "did you mean" when nothing matched.
+    scan) that return ``?<what> ?id ?name``; ``names()`` gives every (name, id) pair, only
+    needed for "did you mean" when nothing matched.
     """
     cls = CKG.Company if what == "company" else CKG.Facility
     found: dict[str, dict] = {}
@@ -69,19 +70,32 @@ def resolve_name(store, what: str, name: str, *, exact: str, scan: str, names) -
         return next(iter(found.values()))
     if len(found) > 1:
         raise UnknownName(what, name, sorted(found))
+    raise UnknownName(what, name, suggest(name, names()))
+
+
+def suggest(name: str, pairs, n: int = 3) -> list[str]:
+    """Ids to suggest for a name that matched nothing: those with a name containing it (shortest
+    names first), then close spellings; one suggestion per id.
+
+    >>> suggest("abilen", [("stargate-abilene", "stargate-abilene"), ("Stargate Abilene", "stargate-abilene"),
+    ...                    ("OpenAI Stargate Abilene Phase 1", "epoch-abilene-1"), ("Abilene", "x")][:3])
+    ['stargate-abilene', 'epoch-abilene-1']
+    """
     import difflib
 
-    lowered = {n.lower(): n for n in names()}
-    close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
-    if not close:
-        close = [k for k in lowered if name.lower() in k][:3]
-    raise UnknownName(what, name, [lowered[c] for c in close])
+    key = name.strip().lower()
+    by_name: dict[str, str] = {}
+    for text, rid in pairs:
+        by_name.setdefault(text.lower(), rid)
+    contains = sorted((k for k in by_name if key and key in k), key=lambda k: (len(k), k))
+    close = difflib.get_close_matches(key, list(by_name), n=10, cutoff=0.6)
+    return list(dict.fromkeys(by_name[k] for k in [*contains, *close]))[:n]
 
 
 def resolve_company(store, name: str) -> dict:
     """Find a company by id, name or alias (case-insensitive); UnknownName with suggestions."""
     def names():
-        return [n for c in company_index(store) for n in (c["id"], c["name"], *c["aliases"])]
+        return [(n, c["id"]) for c in company_index(store) for n in (c["id"], c["name"], *c["aliases"])]
 
     return resolve_name(store, "company", name, exact="_resolve-exact", scan="_resolve-company", names=names)
 

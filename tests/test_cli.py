@@ -58,7 +58,7 @@ def test_unknown_company_exits_1_with_did_you_mean(runner, small_data):
     result = runner.invoke(main, ["--data", str(small_data), "company", "Bigclod"])
     assert result.exit_code == 1
     err = result.stderr.strip().splitlines()
-    assert len(err) == 1 and "no company named 'Bigclod'" in err[0] and "Did you mean 'BigCloud'" in err[0]
+    assert len(err) == 1 and "no company named 'Bigclod'" in err[0] and "Did you mean 'bigcloud'" in err[0]
 
 
 @pytest.mark.parametrize("as_of,expected", [
@@ -187,6 +187,13 @@ def test_missing_path_is_a_clear_error(runner, tmp_path):
     assert r.exit_code == 1 and "no such file or folder" in r.stderr
     r = runner.invoke(main, ["--data", str(tmp_path / "nope"), "company", "x"])
     assert r.exit_code == 1 and "no such file or folder" in r.stderr
+
+
+def test_unwritable_output_is_a_one_line_error(runner, small_data, tmp_path):
+    r = runner.invoke(main, ["--data", str(small_data), "export", "-o", str(tmp_path / "no" / "such" / "x.ttl")])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.stderr.strip().splitlines() == [f"Error: cannot use {tmp_path / 'no' / 'such' / 'x.ttl'}: "
+                                             "No such file or directory (check the path exists and is writable)"]
 
 
 def test_load_needs_a_store(runner, small_data):

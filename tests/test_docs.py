@@ -25,7 +25,7 @@ def test_readme_mentions_every_command(name):
         f"README.md does not document `computekg {name}`"
 
 
-@pytest.mark.parametrize("module", ["graph.dates", "graph.vocab", "graph.output"])
+@pytest.mark.parametrize("module", ["graph.dates", "graph.vocab", "graph.output", "graph.lookup"])
 def test_docstring_examples_run(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
