@@ -225,7 +225,7 @@ def test_unknown_names_and_bad_values(small_data):
 def test_cli_viz_errors_are_one_line(runner, small_data, tmp_path):
     out = tmp_path / "v.html"
     r = runner.invoke(main, ["--data", str(small_data), "viz", "Bigclod", "-o", str(out)])
-    assert r.exit_code == 1 and "Did you mean 'BigCloud'" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 1 and "Did you mean 'bigcloud'" in r.stderr and "Traceback" not in r.output
     r = runner.invoke(main, ["--data", str(small_data), "viz", "--kinds", "lease,leese", "-o", str(out)])
     assert r.exit_code == 2 and "did you mean 'lease'" in r.stderr
     r = runner.invoke(main, ["--data", str(small_data), "viz", "--status", "sgned", "-o", str(out)])
