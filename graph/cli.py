@@ -156,7 +156,7 @@ def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
     if roll_up:
         from .lookup import resolve_company, subsidiaries
 
-        companies = subsidiaries(store, resolve_company(store, name)["id"])
+        companies = subsidiaries(store, resolve_company(store, name)["id"], as_of=as_of)
     found, deals = company_deals(store, name, as_of=as_of, companies=companies)
     sites = []
     if as_of is None:

@@ -297,8 +297,11 @@ EPOCH_STATS = ("datasets", "facilities", "facilities_new", "facilities_linked", 
                "unmapped_names")
 
 
-def subsidiaries(store, company_id: str) -> list[dict]:
-    """The company and every company below it (org:subOrganizationOf, any depth), first itself."""
+def subsidiaries(store, company_id: str, as_of: _dt.date | None = None) -> list[dict]:
+    """The company and every company below it (org:subOrganizationOf, any depth), first itself.
+
+    With ``as_of``, only parent links begun by then (``parent_since`` on or before it; links
+    without a date count), as ``--as-of`` means everywhere."""
     index = company_index(store)
     by_id = {c["id"]: c for c in index}
     children: dict[str, list[str]] = defaultdict(list)
@@ -312,5 +315,6 @@ def subsidiaries(store, company_id: str) -> list[dict]:
             continue
         seen.add(cid)
         out.append(by_id[cid])
-        todo.extend(sorted(children[cid]))
+        todo.extend(c for c in sorted(children[cid])
+                    if as_of is None or by_id[c]["parent_since"] is None or by_id[c]["parent_since"] <= as_of)
     return out

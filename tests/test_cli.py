@@ -276,6 +276,26 @@ def test_company_roll_up_includes_subsidiaries(runner, tmp_path):
     assert [d["id"] for d in json.loads(rolled.stdout)] == ["d1"]
 
 
+def test_company_roll_up_as_of_respects_parent_since(runner, tmp_path):
+    write(tmp_path / "r.yaml", """
+        companies:
+          - {id: parent, name: Parent}
+          - {id: child, name: Child, parent: parent, parent_since: 2026-02}
+          - {id: other, name: Other}
+        deals:
+          - {id: d1, kind: lease, provider: other, customer: child, start: "2025", end: "2030",
+             sources: [{publisher: P, title: T, url: "https://e.com/1"}]}
+    """)
+    def ids(as_of):
+        r = runner.invoke(main, ["--data", str(tmp_path), "company", "parent", "--roll-up", "--as-of", as_of,
+                                 "--format", "json"])
+        assert r.exit_code == 0, r.output
+        return [d["id"] for d in json.loads(r.stdout)]
+
+    assert ids("2025-06-01") == []      # the deal is in force, but Child was not yet Parent's
+    assert ids("2026-02-01") == ["d1"]
+
+
 def test_python_dash_m_graph_works():
     import subprocess
     import sys
