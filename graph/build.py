@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import Problem, Report, StoreError, ValidationFailed
 from .ontology import DATA_DIR, ONTOLOGY_DIR, ONTOLOGY_FILE, QUERIES_DIR
-from .store import OxigraphStore
+from .store import OxigraphStore, open_store
 from .vocab import DERIVED_GRAPH, EPOCH_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH, company_iri
 
 Progress = Callable[[str], None]
@@ -175,8 +175,7 @@ def _existing_names(store: OxigraphStore):
 def load_into(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike], *, epoch: bool = True,
               replace: bool = False, progress: Progress = _noop) -> Report:
     """Validate ``paths`` and load them into the store folder, all or nothing."""
-    store_path = Path(store_path)
-    store = OxigraphStore(store_path, read_only=False)
+    store = open_store(store_path, read_only=False)
     try:
         if replace:
             known = None

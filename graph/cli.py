@@ -80,7 +80,7 @@ as_of_option = click.option("--as-of", "as_of", callback=parse_date_option, meta
 class State:
     def __init__(self, data: tuple[str, ...], store: str | None, epoch: bool):
         self.data = [Path(p) for p in data]
-        self.store_path = Path(store) if store else None
+        self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
         self.epoch = epoch
         self._store = None
 
@@ -108,8 +108,9 @@ pass_state = click.make_pass_decorator(State)
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--data", "data", multiple=True, type=click.Path(), metavar="PATH",
               help="Record files or folders to use instead of the bundled data/ (repeatable).")
-@click.option("--store", "store", type=click.Path(file_okay=False), metavar="DIR",
-              help="A persistent store folder filled by `computekg --store DIR load`.")
+@click.option("--store", "store", metavar="DIR|URL",
+              help="A persistent store folder filled by `computekg --store DIR load`, or the query URL "
+                   "of a SPARQL 1.1 endpoint (http://host:port/query).")
 @click.option("--no-epoch", "no_epoch", is_flag=True,
               help="Leave out Epoch AI's datasets (included by default when the data holds them).")
 @click.version_option(__version__, prog_name="computekg")

@@ -11,7 +11,10 @@ RDF_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")
 
 
 def _quads(store, with_ontology: bool):
-    quads = [q for q in store._store if with_ontology or str(q.graph_name.value if hasattr(q.graph_name, "value") else "") != ONTOLOGY_GRAPH]
+    import pyoxigraph as ox
+
+    quads = [q for q in ox.parse(store.dump_nquads(), format=ox.RdfFormat.N_QUADS)
+             if with_ontology or getattr(q.graph_name, "value", None) != ONTOLOGY_GRAPH]
     quads.sort(key=lambda q: (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)))
     return quads
 

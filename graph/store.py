@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -125,7 +126,7 @@ class Store(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
-    def dump(self, fmt: str) -> bytes: ...
+    def dump_nquads(self) -> bytes: ...
 
     def graphs(self) -> list[str]: ...
 
@@ -219,14 +220,9 @@ class OxigraphStore:
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL update: {_syntax_message(exc)}") from None
 
-    def dump(self, fmt: str) -> bytes:
-        """Serialise the whole dataset: ``nq``/``trig`` keep graphs; ``nt`` merges them."""
-        import pyoxigraph as ox
-
-        if fmt in ("nq", "trig"):
-            f = ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.TRIG
-            return self._store.dump(format=f, prefixes=dict(PREFIXES)) if fmt == "trig" else self._store.dump(format=f)
-        lines = sorted({f"{q.subject} {q.predicate} {q.object} .\n" for q in self._store})
+    def dump_nquads(self) -> bytes:
+        """Every quad, as N-Quads (graph names kept), sorted."""
+        lines = sorted({f"{q} .\n" for q in self._store})
         return "".join(lines).encode("utf-8")
 
     def graphs(self) -> list[str]:
@@ -244,9 +240,232 @@ class OxigraphStore:
         del self._store
 
 
-BACKENDS: dict[str, type] = {"oxigraph": OxigraphStore}
+# ---------------------------------------------------------------------------- remote endpoints
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-def open_store(path: str | os.PathLike | None = None, *, read_only: bool = True) -> OxigraphStore:
-    """Open a store folder (read-only by default, for queries)."""
-    return OxigraphStore(path, read_only=read_only)
+def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
+    """Bind variables for an endpoint that has no substitution API: a ``VALUES`` block of
+    serialised, escaped terms, placed first in the query's outermost WHERE group (or as a
+    trailing VALUES clause when the query has no group). User text is never pasted as SPARQL:
+    each value becomes a term, which escapes it.
+
+    >>> inject_values('SELECT ?s WHERE { ?s ?p ?name }', {"name": 'O"Brien'})
+    'SELECT ?s WHERE { VALUES (?name) { ("O\\\\"Brien") } ?s ?p ?name }'
+    """
+    if not bindings:
+        return sparql
+    names = list(bindings)
+    for n in names:
+        if not _WORD.fullmatch(n):
+            raise QueryError(f"{n!r} is not a variable name")
+    block = (" VALUES (" + " ".join("?" + n for n in names) + ") { ("
+             + " ".join(str(to_term(bindings[n])) for n in names) + ") } ")
+    pos = _where_brace(sparql)
+    if pos is None:
+        return sparql + "\n" + block.strip()
+    return sparql[:pos + 1] + block + sparql[pos + 1:].lstrip(" ")
+
+
+def _where_brace(text: str) -> int | None:
+    """Index of the ``{`` opening the outermost WHERE group, skipping strings, IRIs and comments."""
+    i, depth, after_where, first_brace = 0, 0, False, None
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c in "'\"":
+            quote = text[i:i + 3] if text[i:i + 3] in ("'" * 3, '"' * 3) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<":
+            m = _IRIREF.match(text, i)
+            if m:
+                i = m.end()
+                continue
+        if c == "{":
+            if depth == 0:
+                if after_where:
+                    return i
+                if first_brace is None:
+                    first_brace = i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and c.isalpha():
+            m = _WORD.match(text, i)
+            if m.group().upper() == "WHERE":
+                after_where = True
+            i = m.end()
+            continue
+        i += 1
+    return first_brace
+
+
+def _json_term(b: dict) -> Any:
+    t = b.get("type")
+    if t == "uri":
+        return IRI(b["value"])
+    if t == "bnode":
+        return "_:" + b["value"]
+    convert = _literal_converters().get(b.get("datatype", ""))
+    if convert is None:
+        return b["value"]
+    try:
+        return convert(b["value"])
+    except (ValueError, InvalidOperation):
+        return b["value"]
+
+
+def _json_to_oxigraph(b: dict):
+    import pyoxigraph as ox
+
+    t = b["type"]
+    if t == "uri":
+        return ox.NamedNode(b["value"])
+    if t == "bnode":
+        return ox.BlankNode(b["value"])
+    if "xml:lang" in b:
+        return ox.Literal(b["value"], language=b["xml:lang"])
+    if b.get("datatype"):
+        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
+    return ox.Literal(b["value"])
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint over HTTP (the SPARQL 1.1 Protocol), for graphs that outgrow one machine.
+
+    ``url`` is the query endpoint; updates go to the same URL with a final ``query`` replaced by
+    ``update`` (Oxigraph's ``/query`` and ``/update``, Fuseki's ``/ds/query`` and ``/ds/update``),
+    or to ``update_url``. Records go to the endpoint's default graph, the ontology and derived
+    relations to named graphs, as in the embedded store. Queries that should see every graph
+    (``union=True``) ask for Oxigraph's ``union-default-graph``; other servers should be set up
+    with a union default graph (Fuseki: ``tdb2:unionDefaultGraph true``).
+    """
+
+    name = "sparql"
+
+    def __init__(self, url: str, *, update_url: str | None = None, read_only: bool = False, timeout: float = 60):
+        self.url = url
+        self.update_url = update_url or (url[: -len("query")] + "update" if url.endswith("query") else url)
+        self.read_only = read_only
+        self.timeout = timeout
+
+    def _post(self, url: str, body: str, content_type: str, accept: str = "*/*", params: str = "") -> tuple[str, bytes]:
+        import urllib.error
+        import urllib.request
+
+        req = urllib.request.Request(url + params, data=body.encode("utf-8"), method="POST",
+                                     headers={"Content-Type": content_type, "Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.headers.get("Content-Type", ""), resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            message = detail[0] if detail else str(exc.reason)
+            if 400 <= exc.code < 500:
+                raise QueryError(f"the endpoint rejected the request ({exc.code}): {message}") from None
+            raise StoreError(f"the SPARQL endpoint {self.url} failed ({exc.code}): {message}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {reason}",
+                             "start the server, or check the --store URL") from None
+
+    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
+        import json
+
+        import pyoxigraph as ox
+
+        from .vocab import sparql_prologue
+
+        try:  # check the syntax here, so errors name the position in the user's own text
+            ox.Store().query(sparql, prefixes=dict(PREFIXES))
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {_syntax_message(exc)}",
+                             "check the query near the position given") from None
+        except (RuntimeError, OSError, ValueError):
+            pass  # parsed; it just does not run on an empty local store
+        text = sparql_prologue() + inject_values(sparql, bindings or {})
+        ctype, body = self._post(self.url, text, "application/sparql-query; charset=utf-8",
+                                 "application/sparql-results+json, application/n-triples;q=0.9",
+                                 "?union-default-graph" if union else "")
+        if "json" in ctype:
+            data = json.loads(body)
+            if "boolean" in data:
+                return bool(data["boolean"])
+            variables = data["head"]["vars"]
+            rows = [{v: _json_term(b[v]) if v in b else None for v in variables}
+                    for b in data["results"]["bindings"]]
+            return Rows(variables, rows)
+        return sorted(line for line in body.decode("utf-8").splitlines() if line.strip())
+
+    def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        from .vocab import sparql_prologue
+
+        self._post(self.update_url, sparql_prologue() + sparql, "application/sparql-update; charset=utf-8")
+
+    def load_ntriples(self, data: bytes, graph: str | None = None) -> None:
+        """One INSERT DATA request (N-Triples is valid inside it), which a server applies whole."""
+        body = data.decode("utf-8")
+        if graph:
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        else:
+            self.update(f"INSERT DATA {{\n{body}\n}}")
+
+    bulk_load_ntriples = load_ntriples
+
+    def _raw_select(self, sparql: str) -> list[dict]:
+        import json
+
+        _, body = self._post(self.url, sparql, "application/sparql-query; charset=utf-8",
+                             "application/sparql-results+json")
+        return json.loads(body)["results"]["bindings"]
+
+    def dump_nquads(self) -> bytes:
+        """Every quad, as N-Quads (graph names kept), sorted."""
+        import pyoxigraph as ox
+
+        rows = self._raw_select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        lines = set()
+        for b in rows:
+            g = _json_to_oxigraph(b["g"]) if "g" in b else ox.DefaultGraph()
+            quad = ox.Quad(_json_to_oxigraph(b["s"]), _json_to_oxigraph(b["p"]), _json_to_oxigraph(b["o"]), g)
+            lines.add(f"{quad} .\n")
+        return "".join(sorted(lines)).encode("utf-8")
+
+    def graphs(self) -> list[str]:
+        rows = self._raw_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(b["g"]["value"] for b in rows)
+
+    def is_empty(self) -> bool:
+        return not self._raw_select("SELECT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 1")
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+BACKENDS: dict[str, type] = {"oxigraph": OxigraphStore, "sparql": RemoteStore}
+
+
+def backend_for(location: str | os.PathLike | None) -> str:
+    """``sparql`` for an http(s) URL, ``oxigraph`` for a folder (or None: in memory)."""
+    return "sparql" if str(location or "").startswith(("http://", "https://")) else "oxigraph"
+
+
+def open_store(location: str | os.PathLike | None = None, *, read_only: bool = True):
+    """Open a store: a folder (pyoxigraph; read-only by default, for queries) or a SPARQL endpoint URL."""
+    kind = backend_for(location)
+    return BACKENDS[kind](str(location) if kind == "sparql" else location, read_only=read_only)

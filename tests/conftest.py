@@ -26,6 +26,48 @@ def _private_cache(tmp_path_factory):
         os.environ["COMPUTEKG_CACHE_DIR"] = old
 
 
+@pytest.fixture(scope="session")
+def sparql_server(tmp_path_factory):
+    """A real SPARQL 1.1 endpoint: Oxigraph's server (pip package ``oxigraph``) on 127.0.0.1.
+
+    Yields the query URL (``/query``; updates go to ``/update``); stopped at the end of the session.
+    """
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(exe).exists():
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph; tests/run.sh does)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            req = urllib.request.Request(url, data=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
+            urllib.request.urlopen(req, timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("the oxigraph server did not start: " + proc.stderr.read().decode(errors="replace"))
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -64,8 +64,41 @@ class StoreSuite:
         assert f"{EX}graph" in store.graphs()
 
     def test_dump_is_sorted_and_complete(self, store):
-        nt = store.dump("nt").decode().splitlines()
-        assert nt == sorted(nt) and len(nt) == 4
+        nq = store.dump_nquads().decode().splitlines()
+        assert nq == sorted(nq) and len(nq) == 4
+
+    def test_update_and_derived_graph(self, store):
+        store.update(f"INSERT DATA {{ GRAPH <{EX}g2> {{ <{EX}x> <{EX}name> \"X\" }} }}")
+        assert f"{EX}g2" in store.graphs()
+        store.update(f"DROP SILENT GRAPH <{EX}g2>")
+        assert f"{EX}g2" not in store.graphs()
+
+    def test_constructs_and_bindings_together(self, store):
+        lines = store.query(f"CONSTRUCT {{ ?s <{EX}label> ?n }} WHERE {{ ?s <{EX}name> ?n }}", {"s": IRI(f"{EX}a")})
+        assert lines == [f'<{EX}a> <{EX}label> "Anthropic" .']
+
+
+class TestRemoteStore(StoreSuite):
+    """A real SPARQL 1.1 server (Oxigraph's), started by the tests on 127.0.0.1."""
+
+    @pytest.fixture(autouse=True)
+    def _server(self, sparql_server):
+        self.url = sparql_server
+        from graph.store import RemoteStore
+
+        RemoteStore(self.url).update("DROP ALL")
+
+    def make_store(self, tmp_path):
+        from graph.store import RemoteStore
+
+        return RemoteStore(self.url)
+
+    def test_unreachable_endpoint_is_a_clear_error(self):
+        from graph.store import RemoteStore
+
+        with pytest.raises(StoreError) as err:
+            RemoteStore("http://127.0.0.1:9/query", timeout=2).query("ASK {}")
+        assert "cannot reach the SPARQL endpoint" in str(err.value)
 
 
 class TestMemoryStore(StoreSuite):
