@@ -32,19 +32,16 @@ views: physics is on only up to :data:`PHYSICS_MAX_NODES` nodes, and edges are s
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import hashlib
-import html as _html
-import json
 import math
 import re
 from collections import defaultdict
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from .errors import BadValue, ComputeKGError
+from .errors import BadValue
+from .layout import CORE_LAYOUT_NODES, layout  # noqa: F401  (CORE_LAYOUT_NODES: part of the views' API)
+# The page itself lives in graph/page.py; these names stay importable from here, the views' API.
+from .page import NotebookView, csp_hash, json_for_script, render_html, show, vis_network_js, write_html  # noqa: F401
 from .vocab import COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, notation
 
 COLOR_BY = ("kind", "status", "year")
@@ -52,12 +49,10 @@ SIZE_BY = ("mw", "money", "deals")
 DEFAULT_MAX_NODES = 300
 PHYSICS_MAX_NODES = 150
 CURVED_MAX_NODES = 1000
-CORE_LAYOUT_NODES = 400
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 EPOCH_CREDIT = "Includes data from Epoch AI (epoch.ai), CC BY 4.0."
 EPOCH_URL = "https://epoch.ai/data"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 COMPANY_COLORS = {
     "ai_lab": "#d9480f", "hyperscaler": "#1c7ed6", "neocloud": "#7048e8", "chipmaker": "#2b8a3e",
@@ -646,194 +641,3 @@ def _facility_facts(f: Mapping, by_company: Mapping[str, Mapping]) -> list[list[
     if f.get("lat") is not None and f.get("lon") is not None:
         facts.append(["Coordinates", f"{f['lat']}, {f['lon']}"])
     return facts
-
-
-# ---------------------------------------------------------------------------- layout
-
-def layout(node_ids: Sequence[str], links: Sequence[tuple[str, str]], *, seed: int = 7,
-           core: int = CORE_LAYOUT_NODES) -> dict[str, tuple[float, float]]:
-    """Positions in page pixels: a spring layout (fixed seed) of the ``core`` best-connected nodes,
-    every other node placed on a small spiral around its best-placed neighbour; components the
-    core does not reach get their own spot on a ring outside it. Deterministic and near-linear."""
-    import networkx as nx
-
-    n = len(node_ids)
-    if n == 0:
-        return {}
-    g = nx.Graph()
-    g.add_nodes_from(sorted(node_ids))
-    g.add_edges_from((a, b) for a, b in links if a != b)
-    order = sorted(g.nodes, key=lambda v: (-g.degree(v), v))
-    core_nodes = order if n <= core else _connected_core(g, order[0], core)
-    scale = 70.0 * math.sqrt(len(core_nodes)) + 150.0
-    raw = nx.spring_layout(g.subgraph(core_nodes), seed=seed, scale=1.0)
-    pos: dict[str, tuple[float, float]] = {v: (float(x) * scale, float(y) * scale) for v, (x, y) in raw.items()}
-    children: dict[str, int] = defaultdict(int)
-    golden = math.pi * (3.0 - math.sqrt(5.0))
-
-    def place_around(parent: str, v: str) -> None:
-        k = children[parent]
-        children[parent] += 1
-        px, py = pos[parent]
-        r = 28.0 * math.sqrt(k + 1) + 30.0
-        a = k * golden + (hash_angle(parent))
-        pos[v] = (px + r * math.cos(a), py + r * math.sin(a))
-
-    def spread(frontier: list[str]) -> None:
-        while frontier:
-            nxt = []
-            for p in frontier:
-                for v in sorted(g.neighbors(p), key=lambda v: (-g.degree(v), v)):
-                    if v not in pos:
-                        place_around(p, v)
-                        nxt.append(v)
-            frontier = nxt
-
-    spread(sorted(pos, key=lambda v: (-g.degree(v), v)))
-    rest = [v for v in order if v not in pos]
-    if rest:
-        radius = max([math.hypot(x, y) for x, y in pos.values()] + [scale]) + 200.0
-        i = 0
-        for v in rest:
-            if v in pos:
-                continue
-            ring = radius + 160.0 * (i // 24)
-            a = (i % 24) * (2 * math.pi / 24) + 0.13 * (i // 24)
-            pos[v] = (ring * math.cos(a), ring * math.sin(a))
-            i += 1
-            spread([v])
-    return {v: (round(x, 1), round(y, 1)) for v, (x, y) in pos.items()}
-
-
-def _connected_core(g, start: str, size: int) -> list[str]:
-    """Up to ``size`` nodes grown from ``start``, always taking the best-connected neighbour next
-    (a connected core, so the spring layout does not fling loose nodes to the edges)."""
-    import heapq
-
-    seen = {start}
-    core = []
-    heap = [(-g.degree(start), start)]
-    while heap and len(core) < size:
-        _, v = heapq.heappop(heap)
-        core.append(v)
-        for w in g.neighbors(v):
-            if w not in seen:
-                seen.add(w)
-                heapq.heappush(heap, (-g.degree(w), w))
-    return core
-
-
-def hash_angle(text: str) -> float:
-    """A stable angle from a node id (Python's own hash() changes between runs)."""
-    return int(hashlib.blake2b(text.encode("utf-8"), digest_size=2).hexdigest(), 16) / 65535 * 2 * math.pi
-
-
-# ---------------------------------------------------------------------------- the page
-
-@lru_cache(maxsize=1)
-def vis_network_js() -> str:
-    """The vis-network script shipped inside the installed pyvis package (newest version there)."""
-    try:
-        import pyvis
-    except ImportError:  # pragma: no cover - pyvis is a dependency
-        err = ComputeKGError("interactive views need the vis-network script that ships with pyvis, "
-                             "which is not installed")
-        err.hint = "pip install pyvis"
-        raise err from None
-    base = Path(pyvis.__file__).resolve().parent
-    found = sorted(base.glob("**/vis-*/vis-network.min.js"),
-                   key=lambda p: (tuple(int(x) for x in re.findall(r"\d+", p.parent.name)), -len(p.parts)))
-    if not found:  # pragma: no cover
-        err = ComputeKGError(f"no vis-network.min.js inside the pyvis package at {base}")
-        err.hint = "reinstall pyvis (pip install --force-reinstall pyvis)"
-        raise err
-    text = found[-1].read_text(encoding="utf-8")
-    # no source-map reference: the page must never ask for another file
-    return re.sub(r"\n?//# sourceMappingURL=\S*\s*$", "\n", text)
-
-
-def json_for_script(data: Any) -> str:
-    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/2029."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False, default=str)
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def csp_hash(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-@lru_cache(maxsize=1)
-def _environment():
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-def render_html(view: Mapping) -> str:
-    """The view as one self-contained HTML page (a string)."""
-    from markupsafe import Markup
-
-    env = _environment()
-    vis_js = vis_network_js()
-    app_js = (TEMPLATES / "view.js").read_text(encoding="utf-8")
-    css = (TEMPLATES / "view.css").read_text(encoding="utf-8")
-    for name, text in (("vis-network", vis_js), ("view.js", app_js), ("view.css", css)):
-        if re.search(r"</(script|style)", text, re.IGNORECASE) or "<!--" in text:
-            raise ComputeKGError(f"{name} cannot be inlined: it contains a closing tag or comment opener")
-    csp = "; ".join([
-        "default-src 'none'",
-        "script-src " + " ".join([csp_hash(vis_js), csp_hash(app_js)]),
-        "style-src " + csp_hash(css),
-        "img-src data:",
-        "font-src 'none'",
-        "connect-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-    ])
-    meta = view["meta"]
-    return env.get_template("view.html.j2").render(
-        title=meta["title"], meta=meta, csp=csp,
-        vis_js=Markup(vis_js), app_js=Markup(app_js), css=Markup(css),
-        data_json=Markup(json_for_script(view)),
-    )
-
-
-def write_html(view: Mapping, path: str | Path) -> Path:
-    """Write the page to ``path`` (UTF-8) and nothing else; returns the path."""
-    path = Path(path)
-    page = render_html(view)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(page)
-    return path
-
-
-class NotebookView:
-    """What :func:`show` returns without IPython: any notebook front end calls ``_repr_html_``."""
-
-    def __init__(self, html: str):
-        self.html = html
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-
-def show(view: Mapping, *, height: int = 720):
-    """Display a view in a Jupyter notebook: ``from graph.render import build_view, show``.
-
-    The page goes into a sandboxed ``<iframe srcdoc>`` (scripts allowed, no same-origin access to
-    the notebook, links may open new tabs), so its Content-Security-Policy and scripts stay its
-    own. Returns ``IPython.display.HTML`` when IPython is installed, else an object with
-    ``_repr_html_``.
-    """
-    page = render_html(view)
-    wrapper = (f'<div class="computekg-view"><iframe title="{_html.escape(str(view["meta"]["title"]))}" '
-               f'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
-               f'width="100%" height="{int(height)}" style="border:1px solid #ddd" '
-               f'srcdoc="{_html.escape(page, quote=True)}"></iframe></div>')
-    try:
-        from IPython.display import HTML
-    except ImportError:
-        return NotebookView(wrapper)
-    return HTML(wrapper)

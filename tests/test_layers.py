@@ -19,7 +19,7 @@ RANKS = {
     "build": 7,
     "lookup": 8, "export": 8, "facilities": 8,
     "analytics": 9,
-    "render": 10,
+    "layout": 9, "render": 10, "page": 10,
     "output": 11,
     "cli": 12, "__main__": 13,
 }
