@@ -71,6 +71,13 @@ def test_bad_input_is_reported_with_file_line_field(runner, tmp_path, name, fnam
     assert match, f"expected a line starting {expected_prefix} naming {field!r} with {fragment!r}; got:\n" + "\n".join(lines)
     assert "Traceback" not in result.output
     assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+    # and loading the same records loads nothing
+    store = tmp_path / "store"
+    loaded = runner.invoke(main, ["--store", str(store), "load", str(tmp_path / "records")])
+    assert loaded.exit_code == 1 and any(l.startswith(expected_prefix) for l in loaded.stderr.splitlines())
+    from graph.store import OxigraphStore
+
+    assert not (store / "CURRENT").exists() or OxigraphStore(store, read_only=True).is_empty()
 
 
 def test_all_problems_are_reported_not_just_the_first(runner, tmp_path):
