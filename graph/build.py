@@ -11,16 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from .errors import Problem, Report, StoreError, ValidationFailed
 from .ontology import DATA_DIR, ONTOLOGY_DIR, ONTOLOGY_FILE, QUERIES_DIR
 from .store import OxigraphStore, open_store
-from .vocab import DERIVED_GRAPH, EPOCH_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH, company_iri
+from .vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, company_iri
 
 Progress = Callable[[str], None]
 

@@ -6,7 +6,6 @@ need them; ``company``, ``deals`` and ``query`` run on pyoxigraph alone.
 
 from __future__ import annotations
 
-import datetime as _dt
 import sys
 from pathlib import Path
 from typing import Any

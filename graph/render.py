@@ -39,10 +39,14 @@ from collections import defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
 from .errors import BadValue
-from .layout import CORE_LAYOUT_NODES, layout  # noqa: F401  (CORE_LAYOUT_NODES: part of the views' API)
+from .layout import CORE_LAYOUT_NODES, layout
 # The page itself lives in graph/page.py; these names stay importable from here, the views' API.
-from .page import NotebookView, csp_hash, json_for_script, render_html, show, vis_network_js, write_html  # noqa: F401
+from .page import NotebookView, csp_hash, json_for_script, render_html, show, vis_network_js, write_html
 from .vocab import COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, notation
+
+__all__ = ["build_view", "assemble_view", "render_html", "write_html", "show", "NotebookView", "layout",
+           "CORE_LAYOUT_NODES", "csp_hash", "json_for_script", "vis_network_js", "COLOR_BY", "SIZE_BY",
+           "DEFAULT_MAX_NODES", "PHYSICS_MAX_NODES", "CURVED_MAX_NODES"]
 
 COLOR_BY = ("kind", "status", "year")
 SIZE_BY = ("mw", "money", "deals")

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Protocol, Sequence, Union
+from typing import Any, Mapping, Protocol, Union
 
 from .errors import QueryError, StoreError
 from .vocab import PREFIXES

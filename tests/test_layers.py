@@ -12,7 +12,7 @@ LEAVES = {"errors", "vocab", "dates", "ontology"}
 RANKS = {
     "loaders": 1, "records": 1,
     "validate": 2,
-    "triples": 3, "epoch": 3,
+    "triples": 3, "epoch": 3, "epoch_triples": 3,
     "shacl": 4,
     "store": 5,
     "query": 6,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import Problem
 from . import LineDict, RawRecord, ReadResult, header_columns, read_csv, register
 
 SIMPLE = ["id", "kind", "provider", "customer", "guarantor", "end_user", "announced", "start",

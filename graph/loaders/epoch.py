@@ -18,7 +18,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..errors import Problem
 from ..vocab import slugify
 from . import LineDict, RawRecord, ReadResult, header_columns, read_csv, register
 
