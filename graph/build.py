@@ -40,29 +40,15 @@ class Compiled:
 
 def read_and_validate(paths: Sequence[str | os.PathLike], *, epoch: bool = True, known=None):
     """Read record files and validate them (no triples yet). Returns ``Validated``."""
-    from .loaders import read_paths
+    from .epoch import validation_hooks
+    from .loaders import ReadResult, read_paths
     from .validate import validate
 
     read = read_paths(paths)
-    if not epoch:
-        read = _without_epoch(read)
-    checks = []
-    try:
-        from .epoch import validation_hooks
-
-        checks.extend(validation_hooks())
-    except ImportError:
-        pass
-    return validate(read, checks, known=known) if known is not None else validate(read, checks)
-
-
-def _without_epoch(read):
-    from .loaders import ReadResult
-
-    out = ReadResult(problems=read.problems, files=[f for f in read.files])
-    out.records = [r for r in read.records if not r.section.startswith("epoch")]
-    out.extras = {}
-    return out
+    if not epoch:  # --no-epoch: drop every record an Epoch AI loader read (sections epoch_*)
+        read = ReadResult(records=[r for r in read.records if not r.section.startswith("epoch")],
+                          problems=read.problems, files=list(read.files))
+    return validate(read, validation_hooks(), known=known)
 
 
 def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, shacl: bool = True,

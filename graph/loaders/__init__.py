@@ -81,12 +81,7 @@ def register(loader: Loader) -> Loader:
 
 
 def _load_builtin() -> None:
-    from . import csv_deals, json_records, yaml_records  # noqa: F401  (they register themselves)
-
-    try:
-        from . import epoch  # noqa: F401
-    except ImportError:  # pragma: no cover - epoch loaders are optional while being built
-        pass
+    from . import csv_deals, epoch, json_records, yaml_records  # noqa: F401  (they register themselves)
 
 
 def loader_for(path: Path) -> Loader | None:
