@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..errors import Problem
 from . import ReadResult, register
-from .yaml_records import parse_text, records_from_document
+from .yaml_records import TextLoader, parse_text, records_from_document
 
 
 def _plain_to_linedicts(value: object) -> object:
@@ -23,18 +22,11 @@ def _plain_to_linedicts(value: object) -> object:
 LINE_NUMBERS_UP_TO = 2_000_000  # characters
 
 
-class JsonLoader:
+class JsonLoader(TextLoader):
     name = "json"
     extensions = (".json",)
 
-    def detect(self, path: Path, head: str) -> bool:
-        return True
-
-    def read(self, path: Path, display: str) -> ReadResult:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            return ReadResult(problems=[Problem(display, 0, "", "", f"cannot read file: {exc}")])
+    def read_text(self, text: str, display: str) -> ReadResult:
         try:
             plain = json.loads(text)
         except json.JSONDecodeError as exc:

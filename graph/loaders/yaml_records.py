@@ -133,9 +133,11 @@ def records_from_document(doc: object, display: str) -> ReadResult:
     return result
 
 
-class YamlLoader:
-    name = "yaml"
-    extensions = (".yaml", ".yml")
+class TextLoader:
+    """A loader of whole text files (YAML, JSON): recognised by extension alone."""
+
+    name = ""
+    extensions: tuple[str, ...] = ()
 
     def detect(self, path: Path, head: str) -> bool:
         return True
@@ -145,6 +147,17 @@ class YamlLoader:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return ReadResult(problems=[Problem(display, 0, "", "", f"cannot read file: {exc}")])
+        return self.read_text(text, display)
+
+    def read_text(self, text: str, display: str) -> ReadResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class YamlLoader(TextLoader):
+    name = "yaml"
+    extensions = (".yaml", ".yml")
+
+    def read_text(self, text: str, display: str) -> ReadResult:
         doc, problems = parse_text(text, display)
         if problems:
             return ReadResult(problems=problems)
