@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any, Iterable
 
 from .dates import stored_text
-from .lookup import in_force, resolve_name
+from .lookup import in_force, plain_number, resolve_name
 from .query import run_named
 from .store import IRI
 from .vocab import notation
@@ -24,19 +23,13 @@ _BASIS_ORDER = {"reported": 0, "calculated": 1}
 _CONF_ORDER = {"confident": 0, "likely": 1, "speculative": 2, None: 3}
 
 
-def _num(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
-    return v
-
-
 def _text(v: Any) -> Any:
     """A literal for output: dates as ISO text, IRIs of controlled values as their record value."""
     if isinstance(v, IRI):
         return notation(v) or v.value
     if isinstance(v, (_dt.date,)):
         return v.isoformat()
-    return _num(v)
+    return plain_number(v)
 
 
 def _pdate(value: _dt.date | None, precision: IRI | None) -> str | None:
@@ -54,18 +47,18 @@ def facility_index(store) -> list[dict]:
         f = by_id.setdefault(r["id"], {
             "id": r["id"], "name": r["name"], "aliases": [], "epoch_names": [], "status": notation(r["status"]),
             "owners": [], "operators": [], "mw": None, "epoch_mw": None, "epoch_basis": None,
-            "h100_equivalents": _num(r["h100e"]), "housed_in": r["housedIn"], "from_epoch": bool(r["fromEpoch"]),
+            "h100_equivalents": plain_number(r["h100e"]), "housed_in": r["housedIn"], "from_epoch": bool(r["fromEpoch"]),
             "iri": r["facility"].value})
         for key, field in (("alias", "aliases"), ("epochName", "epoch_names"), ("owner", "owners"),
                            ("operator", "operators")):
             if r[key] and r[key] not in f[field]:
                 f[field].append(r[key])
         if r["mw"] is not None:
-            f["mw"] = _num(r["mw"]) if f["mw"] is None else max(f["mw"], _num(r["mw"]))
+            f["mw"] = plain_number(r["mw"]) if f["mw"] is None else max(f["mw"], plain_number(r["mw"]))
         if r["epochMw"] is not None:
             rank = _BASIS_ORDER.get(r["basis"], 9)
             if f["epoch_mw"] is None or rank < _BASIS_ORDER.get(f["epoch_basis"], 9):
-                f["epoch_mw"], f["epoch_basis"] = _num(r["epochMw"]), r["basis"]
+                f["epoch_mw"], f["epoch_basis"] = plain_number(r["epochMw"]), r["basis"]
     for f in by_id.values():
         for field in ("aliases", "epoch_names", "owners", "operators"):
             f[field].sort()
@@ -128,9 +121,9 @@ def _values(store, params: dict) -> tuple[list[dict], list[dict]]:
         v = target.setdefault(node, {"headline": node == r["head"].value, "epoch": False, "qualifier": None,
                                      "basis": None, "sources": []})
         if r["field"] == "power_mw" and r["value"] is not None:
-            v["value"] = _num(r["value"])
+            v["value"] = plain_number(r["value"])
         if r["field"] == "accelerators" and r["model"] is not None:
-            v["model"], v["count"] = r["model"], _num(r["value"])
+            v["model"], v["count"] = r["model"], plain_number(r["value"])
         v["epoch"] = v["epoch"] or r["dataset"] is not None
         v["qualifier"] = v["qualifier"] or notation(r["qualifier"])
         v["basis"] = v["basis"] or r["basis"]
@@ -161,11 +154,11 @@ def _site(store, iri: str) -> dict:
         if field in ("id", "name"):
             f[field] = r["value"]
         elif field == "power":
-            f["power"][r["node"].value] = (_num(r["value"]), r["basis"])
+            f["power"][r["node"].value] = (plain_number(r["value"]), r["basis"])
         elif field == "chips":
-            f["chips"][r["node"].value] = (r["model"], _num(r["value"]))
+            f["chips"][r["node"].value] = (r["model"], plain_number(r["value"]))
         elif field == "h100e":
-            f["h100e"] = _num(r["value"])
+            f["h100e"] = plain_number(r["value"])
         elif field in ("status", "certainty"):
             f[field] = notation(r["value"])
         elif field == "first_operational":
@@ -230,7 +223,7 @@ def _deals(store, params: dict, as_of: _dt.date | None) -> list[dict]:
         elif r["role"]:
             d[r["role"]] = r["partyId"]
         if r["mw"] is not None:
-            d["mw"] = {"value": _num(r["mw"]), "qualifier": notation(r["qualifier"])}
+            d["mw"] = {"value": plain_number(r["mw"]), "qualifier": notation(r["qualifier"])}
     out = []
     for d in sorted(deals.values(), key=lambda d: d["id"]):
         d["members"].sort()
@@ -244,7 +237,7 @@ def _timeline(store, params: dict) -> list[dict]:
     rows = {}
     for r in run_named(store, "_facility-timeline", params):
         rows.setdefault(r["snap"].value, {"date": r["date"], "projected": bool(r["projected"]),
-                                          "power_mw": _num(r["mw"]), "h100_equivalents": _num(r["h100e"]),
+                                          "power_mw": plain_number(r["mw"]), "h100_equivalents": plain_number(r["h100e"]),
                                           "construction_status": r["status"]})
     return sorted(rows.values(), key=lambda s: (s["date"], s["projected"]))
 

@@ -21,7 +21,8 @@ from .vocab import CKG, DEAL_KINDS, DEAL_STATUSES, PRIMARY_SOURCE_KINDS, notatio
 ROLES = ("provider", "customer", "member", "guarantor", "end_user")
 
 
-def _num(v: Any) -> Any:
+def plain_number(v: Any) -> Any:
+    """A decimal from the store as an int (when whole) or a float, for output; anything else as is."""
     if isinstance(v, Decimal):
         return int(v) if v == v.to_integral_value() else float(v)
     return v
@@ -146,11 +147,11 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
         v: dict[str, Any] = {"headline": r["node"] == r["head"]}
         field = r["field"]
         if field == "accelerators":
-            v.update(model=r["model"], count=_num(r["value"]))
+            v.update(model=r["model"], count=plain_number(r["value"]))
         elif field == "power_mw":
-            v.update(value=_num(r["value"]))
+            v.update(value=plain_number(r["value"]))
         else:
-            v.update(amount=_num(r["value"]), currency=r["currency"])
+            v.update(amount=plain_number(r["value"]), currency=r["currency"])
             if field == "price":
                 v["per"] = notation(r["per"])
         v["qualifier"] = notation(r["qualifier"])
