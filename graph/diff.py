@@ -131,7 +131,7 @@ def _git_toplevel(cwd: Path) -> Path:
 def git_tree(spec: str, *, cwd: Path | None = None) -> Path:
     """Extract the data of ``git:REV[:PATH]`` (PATH defaults to ``data``) into the cache, once per
     tree, and return the folder. Read with ``git archive``; nothing in the work tree changes."""
-    from .build import cache_root
+    from .cache import cache_root
 
     rev, _, sub = spec[len("git:"):].partition(":")
     sub = sub.strip("/") or "data"
@@ -180,7 +180,7 @@ def record_paths(path: Path) -> list[Path]:
 
 def open_side(spec: str, *, epoch: bool = True, progress=None):
     """A store for one side of a diff (see the module docstring). The caller closes it."""
-    from .build import cached_store
+    from .cache import cached_store
     from .store import open_store
 
     if spec.startswith("git:"):

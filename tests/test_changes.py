@@ -300,7 +300,7 @@ def test_changes_refuses_bad_dates_in_one_line(runner, events, args):
 def test_atom_feed_parses_with_one_stable_entry_per_event(events, tmp_path):
     import feedparser
 
-    from graph.build import cached_store
+    from graph.cache import cached_store
     from graph.changes import deal_events, select, window
     from graph.feed import atom
     from graph.lookup import fetch_deals
