@@ -7,10 +7,10 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parent.parent / "graph"
 
-LEAVES = {"errors", "vocab", "dates", "ontology"}
+LEAVES = {"errors", "vocab", "dates", "ontology", "suggest"}
 # Left to right. Modules of one rank may import each other only if listed in ALLOWED_SAME.
 RANKS = {
-    "loaders": 1, "records": 1,
+    "loaders": 1, "records": 1, "select": 1,
     "validate": 2,
     "triples": 3, "epoch": 3, "epoch_triples": 3,
     "shacl": 4,
