@@ -328,3 +328,34 @@ def test_atom_feed_parses_with_one_stable_entry_per_event(events, tmp_path):
     assert b"<script>" not in text
     parsed = feedparser.parse(text)
     assert not parsed.bozo and any("<script>alert(1)</script> & Co" in e.title for e in parsed.entries)
+
+
+def _git_repo(path, *versions):
+    """A throwaway repository with one commit per (message, records text or None for a
+    commit that does not touch data/)."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    for message, text in versions:
+        if text is None:
+            write(path / "README.md", message)
+        else:
+            write(path / "data" / "records.yaml", text)
+        subprocess.run([*git, "add", "-A"], cwd=path, check=True)
+        subprocess.run([*git, "commit", "-qm", message], cwd=path, check=True)
+    return path
+
+
+def test_history_says_when_each_entity_was_first_seen_and_what_changed(tmp_path):
+    from graph.history import history
+
+    repo = _git_repo(tmp_path / "repo", ("first", OLD), ("docs only", None), ("second", NEW),
+                     ("broken", NEW.replace("kind: lease", "kind: not-a-kind")))
+    h = history(repo)
+    assert [r.subject for r in h.revisions] == ["first", "second"]
+    assert [r.subject for r in h.skipped] == ["broken"]  # said, not hidden
+    steps = lambda kind, rid: [(s.revision.subject, s.change, s.fields) for s in h.of(kind, rid)]  # noqa: E731
+    assert steps("deal", "d-figure") == [("first", "added", ()), ("second", "changed", ("power_mw",))]
+    assert steps("deal", "d-gone") == [("first", "added", ()), ("second", "removed", ())]
+    assert steps("deal", "d-new") == [("second", "added", ())]
+    assert steps("company", "cee") == [("first", "added", ()), ("second", "changed", ("parent", "parent_since"))]
+    assert steps("company", "bee") == [("first", "added", ())]

@@ -21,7 +21,7 @@ RANKS = {
     "analytics": 9,
     "layout": 9, "render": 10, "page": 10,
     "output": 11,
-    "diff": 8, "changes": 9, "feed": 11,
+    "diff": 8, "history": 8.5, "changes": 9, "feed": 11,
     "cli": 12, "__main__": 13,
 }
 HEAVY = {"rdflib", "networkx", "pyvis", "pyshacl", "yaml", "jinja2"}
