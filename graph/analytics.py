@@ -47,10 +47,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from .choices import DEAL_KINDS, GRAPH_FORMATS, RANK_MEASURES, RANK_ROLES
 from .errors import BadValue, ComputeKGError
+from .figures import NOT_QUALIFIED, headline_value
 from .lookup import company_index, fetch_deals, resolve_company
 from .select import RollUp, deal_reach, parse_kinds, select_deals, ultimate_parents
-from .vocab import DEAL_KINDS
 
 # ---------------------------------------------------------------------------- the model
 
@@ -85,10 +86,7 @@ RELATION: dict[str, str] = {
     "joint_venture": "is in a joint venture with",
 }
 
-EXPORT_FORMATS = ("graphml", "gexf", "json")
-RANK_MEASURES = ("mw", "money", "deals")
-RANK_ROLES = ("provider", "customer")
-NOT_QUALIFIED = (None, "exact")
+EXPORT_FORMATS = GRAPH_FORMATS
 
 
 class NoPath(ComputeKGError):
@@ -97,14 +95,6 @@ class NoPath(ComputeKGError):
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
         self.hint = hint
-
-
-def headline_value(values: Sequence[dict]) -> dict | None:
-    """The headline figure of a deal field (sources that disagree keep theirs as alternatives)."""
-    for v in values:
-        if v.get("headline", True):
-            return v
-    return None
 
 
 def deal_money(deal: dict) -> dict | None:
@@ -519,5 +509,5 @@ __all__ = [
     "PAYER", "TIE_KINDS", "MONEY_KINDS", "RELATION", "EXPORT_FORMATS", "RANK_MEASURES", "RANK_ROLES", "NoPath",
     "parse_kinds", "build_graph", "company_graph", "paths", "find_cycles", "cycles", "Cycles", "rank",
     "rank_deals", "RollUp", "ultimate_parents", "rollup_table", "deal_reach", "export_graph", "serialize_graph",
-    "read_graph", "edge_attributes",
+    "read_graph", "edge_attributes", "GRAPH_FORMATS", "parse_kinds", "headline_value", "NOT_QUALIFIED",
 ]

@@ -14,8 +14,12 @@ import click
 
 from . import __version__
 from .errors import BadValue, ComputeKGError, ValidationFailed
-from .output import COMPANY_DEAL_COLUMNS, DEAL_COLUMNS, FORMATS, public_deal, write_rows
-from .vocab import DEAL_KINDS, DEAL_STATUSES
+from .choices import (DEAL_KINDS, DEAL_STATUSES, FORMATS, GRAPH_FORMATS, QUERY_FORMATS, RANK_MEASURES, RANK_ROLES,
+                      RDF_FORMATS, VIEW_COLOR_BY, VIEW_MAX_NODES, VIEW_SIZE_BY)
+from .output import COMPANY_DEAL_COLUMNS, DEAL_COLUMNS, public_deal, write_rows
+
+# The names the CLI's options were known by (tests and scripts import them from here).
+VIZ_COLOR_BY, VIZ_SIZE_BY, VIZ_MAX_NODES, EXPORT_FORMATS = VIEW_COLOR_BY, VIEW_SIZE_BY, VIEW_MAX_NODES, RDF_FORMATS
 
 
 def note(message: str) -> None:
@@ -287,7 +291,7 @@ def facilities(state: State, fmt: str) -> None:
               help="Let SERVICE clauses send requests to the endpoints they name (refused otherwise).")
 @click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Stop a query that runs longer than SECONDS (exit 1).")
-@format_option(choices=("table", "csv", "tsv", "json"))
+@format_option(choices=QUERY_FORMATS)
 @pass_state
 def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool,
           allow_service: bool, timeout: float | None, fmt: str) -> None:
@@ -344,11 +348,6 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
 
 
 # ---------------------------------------------------------------------------- relationship analytics
-# The choices below equal graph.analytics' registries (checked by tests/test_analytics.py); they
-# are repeated here so `computekg --help` need not import the analytics layer.
-GRAPH_FORMATS = ("graphml", "gexf", "json")
-RANK_MEASURES = ("mw", "money", "deals")
-RANK_ROLES = ("provider", "customer")
 
 kinds_option = click.option("--kinds", "kinds", metavar="K,...",
                             help="Only deals of these kinds, comma-separated: " + ", ".join(DEAL_KINDS) + ".")
@@ -456,7 +455,7 @@ def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency
       computekg rank --by money --role customer --roll-up --as-of 2027-01-01
     """
     from .analytics import rank as league
-    from .output import plain, scaled
+    from .figures import plain, scaled
 
     rows = league(state.store(), by=by, role=role, kinds=kinds, as_of=as_of, roll_up=roll_up, currency=currency)
     total = (lambda r: scaled(r["total"])) if by == "money" else (lambda r: plain(r["total"]))
@@ -468,11 +467,6 @@ def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency
 
 
 # ---------------------------------------------------------------------------- interactive views
-# Equal to graph.render.COLOR_BY / SIZE_BY / DEFAULT_MAX_NODES (tests/test_render.py checks), repeated
-# so that `computekg --help` need not import the render layer.
-VIZ_COLOR_BY = ("kind", "status", "year")
-VIZ_SIZE_BY = ("mw", "money", "deals")
-VIZ_MAX_NODES = 300
 
 
 def _comma_list(value: str | None) -> list[str] | None:
@@ -572,8 +566,6 @@ def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
         note(f"note: {message}")
     click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
 
-
-EXPORT_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")
 
 
 @main.command()

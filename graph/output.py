@@ -1,5 +1,6 @@
-"""Writing rows: one streaming writer for ``--format table|csv|json|jsonl|tsv``, and the
-text forms of figures (money, MW, accelerators) used in tables.
+"""Writing rows: one streaming writer for ``--format table|csv|json|jsonl|tsv``, and the deal
+columns of tables. Figures are worded by :mod:`graph.figures` (the one wording, shared with the
+HTML views).
 """
 
 from __future__ import annotations
@@ -9,13 +10,27 @@ import sys
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence, TextIO
 
+from .choices import FORMATS
+from .figures import disputed, headline, money, number_text, plain, scaled
 from .store import IRI
 
-FORMATS = ("table", "csv", "json", "jsonl")
+
+def money_text(m: dict) -> str:
+    """A price or total value in the table style (``$1.25B/month``): :func:`graph.figures.money`."""
+    return money(m)
+
+
+def figure_text(v: dict, unit: str = "") -> str:
+    """A figure's qualifier and number (``more than 300``): :func:`graph.figures.number_text`."""
+    return number_text(v, unit)
+
+
+def accelerators_text(a: dict) -> str:
+    return f"{number_text(a)} {a['model']}".strip()
+
+
 Column = tuple[str, Callable[[dict], Any]]
 
-_QUAL = {"approx": "about ", "up_to": "up to ", "at_least": "at least ", "more_than": "more than ", "exact": ""}
-_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 def _json_default(o: Any) -> Any:
@@ -28,52 +43,6 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, (set, frozenset)):
         return sorted(o)
     return str(o)
-
-
-def scaled(n: float) -> str:
-    """1.25e9 -> '1.25B'; 300 -> '300'."""
-    n = float(n)
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(n) >= div:
-            return f"{n / div:.3f}".rstrip("0").rstrip(".") + suffix
-    return f"{n:.3f}".rstrip("0").rstrip(".")
-
-
-def money_text(m: dict) -> str:
-    cur = m.get("currency") or ""
-    sym = _SYMBOL.get(cur)
-    amount = scaled(m["amount"])
-    text = f"{sym}{amount}" if sym else f"{amount} {cur}"
-    per = m.get("per")
-    if per in ("month", "year"):
-        text += f"/{per}"
-    return _QUAL.get(m.get("qualifier") or "", "") + text
-
-
-def plain(n: float) -> str:
-    """300 -> '300'; 220000 -> '220,000'; 3.5 -> '3.5'."""
-    text = f"{float(n):,.3f}".rstrip("0").rstrip(".")
-    return text
-
-
-def figure_text(v: dict, unit: str = "") -> str:
-    value = v.get("value") if "value" in v else v.get("count")
-    if value is None:
-        return ""
-    return _QUAL.get(v.get("qualifier") or "", "") + plain(value) + unit
-
-
-def accelerators_text(a: dict) -> str:
-    count = figure_text(a)
-    return f"{count} {a['model']}".strip()
-
-
-def headline(values: Sequence[dict]) -> list[dict]:
-    return [v for v in values if v.get("headline", True)]
-
-
-def disputed(values: Sequence[dict]) -> bool:
-    return any(not v.get("headline", True) for v in values)
 
 
 def cell(value: Any) -> str:

@@ -38,20 +38,22 @@ import re
 from collections import defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
+from .choices import DEAL_KINDS, DEAL_STATUSES, VIEW_COLOR_BY, VIEW_MAX_NODES, VIEW_SIZE_BY
 from .errors import BadValue
+from .figures import figure, money
 from .layout import CORE_LAYOUT_NODES, layout
 # The page itself lives in graph/page.py; these names stay importable from here, the views' API.
 from .page import NotebookView, csp_hash, json_for_script, render_html, show, vis_network_js, write_html
 from .select import NO_STATUS, RollUp, parse_kinds, parse_statuses, select_deals
-from .vocab import COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, notation
+from .vocab import COMPANY_KINDS, FACILITY_STATUSES, notation
 
 __all__ = ["build_view", "assemble_view", "render_html", "write_html", "show", "NotebookView", "layout",
            "CORE_LAYOUT_NODES", "csp_hash", "json_for_script", "vis_network_js", "COLOR_BY", "SIZE_BY",
            "DEFAULT_MAX_NODES", "PHYSICS_MAX_NODES", "CURVED_MAX_NODES"]
 
-COLOR_BY = ("kind", "status", "year")
-SIZE_BY = ("mw", "money", "deals")
-DEFAULT_MAX_NODES = 300
+COLOR_BY = VIEW_COLOR_BY
+SIZE_BY = VIEW_SIZE_BY
+DEFAULT_MAX_NODES = VIEW_MAX_NODES
 PHYSICS_MAX_NODES = 150
 CURVED_MAX_NODES = 1000
 LICENCE = "CC BY 4.0"
@@ -80,9 +82,6 @@ STATUS_COLORS = {
     "active": "#2f9e44", "completed": "#087f5b", "terminated": "#e03131", "superseded": "#868e96", None: "#ced4da",
 }
 LINK_COLOR = "#9aa0a6"
-QUALIFIER_WORDS = {"exact": "", "approx": "about ", "up_to": "up to ", "at_least": "at least ",
-                   "more_than": "more than ", None: ""}
-PER_WORDS = {"once": "", "month": " per month", "year": " per year", None: ""}
 
 
 # ---------------------------------------------------------------------------- building a view
@@ -497,40 +496,16 @@ def _summary(meta: Mapping) -> str:
 
 # ---------------------------------------------------------------------------- facts (plain text)
 
-def _num(v: float | int) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v:,}" if isinstance(v, int) else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def money_text(amount: float, currency: str | None) -> str:
-    a = float(amount)
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(a) >= size:
-            return f"{currency or ''} {a / size:.4g} {word}".strip()
-    return f"{currency or ''} {_num(a)}".strip()
-
-
-def _value_text(field: str, v: Mapping) -> str:
-    q = QUALIFIER_WORDS.get(v.get("qualifier"), "")
-    if field == "power_mw":
-        return f"{q}{_num(v['value'])} MW"
-    if field == "accelerators":
-        count = v.get("count")
-        return f"{q}{_num(count)} × {v['model']}" if count is not None else f"{v['model']} (count not given)"
-    return q + money_text(v["amount"], v.get("currency")) + PER_WORDS.get(v.get("per"), "")
-
-
 def _figure_facts(d: Mapping) -> list[list[str]]:
     out = []
     by_url = {s["url"]: s["publisher"] for s in d["sources"]}
     for field, label in (("power_mw", "Power"), ("accelerators", "Accelerators"), ("price", "Price"),
                          ("total_value", "Total value")):
         values = d.get(field) or []
-        head = [_value_text(field, v) for v in values if v["headline"]]
+        head = [figure(v, field, style="long") for v in values if v["headline"]]
         if head:
             out.append([label, "; ".join(head)])
-        others = [_value_text(field, v) + (f" (per {by_url[v['source']]})" if v.get("source") in by_url else "")
+        others = [figure(v, field, style="long") + (f" (per {by_url[v['source']]})" if v.get("source") in by_url else "")
                   for v in values if not v["headline"]]
         if others:
             out.append([label + ", other sources", "; ".join(others)])
@@ -606,7 +581,7 @@ def _facility_facts(f: Mapping, by_company: Mapping[str, Mapping]) -> list[list[
     if f.get("status"):
         facts.append(["Status", f["status"].replace("_", " ")])
     if f.get("power_mw") is not None:
-        facts.append(["Power", QUALIFIER_WORDS.get(f.get("power_qualifier"), "") + _num(f["power_mw"]) + " MW"])
+        facts.append(["Power", figure({"value": f["power_mw"], "qualifier": f.get("power_qualifier")}, style="long")])
     place = ", ".join(p for p in (f.get("city"), f.get("country")) if p)
     if place:
         facts.append(["Location", place])
