@@ -24,11 +24,12 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("build", ("build",)),                      # compile records into a store
     ("cache", ("cache",)),
     ("rules", ("select",)),                     # deal selection and the roll-up rule
-    ("lookup", ("lookup", "export")),           # read the store: companies, deals, RDF out
-    ("facilities", ("facilities",)),
+    ("lookup", ("lookup", "export", "diff")),   # read the store: companies, deals, RDF out, differences
+    ("facilities", ("facilities", "history", "changes")),  # facilities; change over time
     ("analytics", ("analytics", "layout", "page")),  # networkx questions; view layout; the page
     ("views", ("render",)),                     # a view from the store
     ("output", ("output",)),                    # rows -> table/csv/json text
+    ("feed", ("feed",)),                        # change feeds (Atom)
     ("cli", ("cli",)),
     ("main", ("__main__",)),
 )

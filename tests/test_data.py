@@ -423,3 +423,28 @@ def test_2026_cpp_edgeconnex_amounts_disagree(runner):
     amounts = {v["amount"]: v["headline"] for v in d["total_value"]}
     assert amounts == {1_750_000_000: True, 2_400_000_000: False}
     assert d["announced"] == "2026-07"
+
+
+def test_2026_microsoft_takes_crusoe_abilene_expansion_with_disputed_mw(runner):
+    d = company_deals(runner, "Crusoe")["microsoft-crusoe-abilene-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("lease", "crusoe", "microsoft", "provider")
+    assert {v["value"]: v["headline"] for v in d["power_mw"]} == {900: True, 700: False}   # Crusoe vs Bloomberg
+    assert (d["announced"], d["start"]) == ("2026-03-27", "2027")
+    assert d["facilities"] == ["crusoe-abilene-microsoft"]
+
+
+def test_2026_nvidia_thinking_machines_gigawatt_without_invented_value(runner):
+    d = company_deals(runner, "Thinking Machines")["nvidia-thinking-machines-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("chip_supply", "nvidia", "thinking-machines-lab")
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (1000, "at_least")
+    assert d["total_value"] == []          # the "$50B" in headlines is a per-GW rule of thumb, not the deal's value
+    assert (d["announced"], d["start"]) == ("2026-03-10", "2027")
+
+
+def test_2026_nextera_to_acquire_dominion(runner):
+    d = company_deals(runner, "Dominion Energy")["nextera-dominion-acquisition-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("acquisition", "nextera", "dominion", "customer")
+    assert {v["amount"] for v in d["total_value"]} == {66_800_000_000, 67_000_000_000}
+    assert headline(d["total_value"])["amount"] == 66_800_000_000
+    assert (d["announced"], d["status"]) == ("2026-05-18", "announced")
