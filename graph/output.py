@@ -152,3 +152,74 @@ COMPANY_DEAL_COLUMNS: list[Column] = [
 def public_deal(d: dict) -> dict:
     """A deal dict as written in JSON output (internal fields dropped)."""
     return {k: v for k, v in d.items() if k not in ("start_date", "end_date")}
+
+
+# ---------------------------------------------------------------------------- the other commands' tables
+
+def _key(k: str) -> Column:
+    return (k, lambda r: r[k])
+
+
+COMPANY_COLUMNS: list[Column] = [_key(k) for k in ("id", "name", "kind", "parent", "aliases")]
+FACILITY_COLUMNS: list[Column] = [_key(k) for k in (
+    "id", "name", "status", "owners", "operators", "mw", "epoch_mw", "h100_equivalents", "housed_in")]
+
+
+def figure_cell(v: dict | None, unit: str = "") -> str:
+    """A headline figure dict (MW or money) as a table cell; empty when there is none."""
+    if not v:
+        return ""
+    return money(v) if "amount" in v else number_text(v, unit)
+
+
+PATH_COLUMNS: list[Column] = [_key(k) for k in ("path", "hop", "from", "direction", "to", "deal", "kind")] + [
+    ("mw", lambda r: figure_cell(r["mw"])), ("money", lambda r: figure_cell(r["money"])), _key("date"),
+    ("source", lambda r: r["publisher"]), ("url", lambda r: r["source"])]
+
+CYCLE_COLUMNS: list[Column] = [_key(k) for k in ("cycle", "length", "step", "from", "to")] + [
+    ("deals", lambda r: [d["id"] for d in r["deals"]]),
+    ("money", lambda r: [figure_cell(d["money"]) or "?" for d in r["deals"]])]
+
+
+def cycle_rows(found) -> list[dict]:
+    """One row per step of each cycle (``found``: :class:`graph.models.Cycles`)."""
+    return [{"cycle": c.cycle, "length": c.length, "step": i, **s.as_dict()}
+            for c in found.cycles for i, s in enumerate(c.steps, 1)]
+
+
+def rank_columns(by: str, *, roll_up: bool = False) -> list[Column]:
+    total = (lambda r: scaled(r["total"])) if by == "money" else (lambda r: plain(r["total"]))
+    columns = [_key("rank"), _key("company"), _key("name"), ("total", total), _key("unit"), _key("deals"),
+               _key("qualified"), _key("missing")]
+    return columns + ([_key("includes")] if roll_up else [])
+
+
+def company_note(report) -> str:
+    """The line after ``company NAME``: how many deals (and sites) for whom."""
+    c = report.company
+    what = f"{c.name} ({c.id})" + (f" with {len(report.subsidiaries)} subsidiaries" if report.roll_up else "")
+    return (f"{len(report.deals)} deal(s) for {what}" + (f" in force on {report.as_of}" if report.as_of else "")
+            + (f"; {len(report.sites)} site(s) it owns or uses, per Epoch AI" if report.sites else ""))
+
+
+def facility_note(report: dict) -> str:
+    """The line after ``facility NAME``: the capacity on the date asked, or what the report holds."""
+    f, a = report["facility"], report["as_of"]
+    if a is None:
+        return (f"{f['name']} ({f['id']}): {len(report['users'])} user(s), {len(report['deals'])} deal(s), "
+                f"{len(report['timeline'])} timeline reading(s)")
+    s, p, on = a["observed"], a["projected"], a["date"]
+    return (f"{f['name']} ({f['id']}) on {on}: "
+            + (f"{s['power_mw']:g} MW observed on {s['date']} (latest Epoch AI reading on or before {on})"
+               if s is not None and s["power_mw"] is not None else "no observed capacity reading on or before that date")
+            + (f"; projected {p['power_mw']:g} MW for {p['date']}" if p is not None and p["power_mw"] is not None else ""))
+
+
+def stats_rows(s: dict) -> list[dict]:
+    """``stats`` as (section, key, value) rows."""
+    rows = [{"section": "total", "key": key, "value": s[key]} for key in (
+        "companies", "facilities", "deals", "sources", "deals_with_primary_source", "primary_source_share")]
+    for section in ("deals_by_kind", "deals_by_status", "deals_by_year", "fields_missing",
+                    *sorted(k for k in s if k.startswith("epoch"))):
+        rows.extend({"section": section, "key": k, "value": v} for k, v in s[section].items())
+    return rows
