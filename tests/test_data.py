@@ -569,3 +569,21 @@ def test_2025_disputed_investment_amounts_keep_both_values(runner):
     values = [(v["amount"], v["currency"], v["qualifier"], v["headline"]) for v in d["total_value"]]
     assert values == [(88_200_000_000, "INR", "up_to", True), (88_700_000_000, "INR", "approx", False)]
     assert (d["provider"], d["customer"], d["announced"]) == ("tpg", "tcs", "2025-11-20")
+
+
+def test_2026_softbank_portsmouth_site_is_federal_land_for_10_gw(runner):
+    d = company_deals(runner, "SoftBank")["softbank-doe-portsmouth-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("other", "us-doe", "softbank", "customer")
+    assert headline(d["power_mw"])["value"] == 10_000
+    assert d["total_value"] == []          # the $33B gas plants are SoftBank's own spending
+    assert (d["announced"], d["facilities"]) == ("2026-03-20", ["portsmouth-site"])
+
+
+def test_2026_aep_exercises_bloom_option_separately_from_2024_framework(runner):
+    deals = company_deals(runner, "AEP")
+    d = deals["aep-bloom-cheyenne-2026"]
+    assert (d["provider"], d["customer"]) == ("bloom-energy", "aep")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (2_650_000_000, "approx")
+    assert d["announced"] == "2026-01-08"
+    assert "aep-bloom-fuel-cells-2024" in deals     # the earlier framework stays its own record
