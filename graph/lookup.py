@@ -194,17 +194,23 @@ def company_deals(store, name: str, *, as_of: _dt.date | None = None, roll_up: b
 # ---------------------------------------------------------------------------- stats
 
 def stats(store) -> dict:
-    """Coverage: counts by kind, status and year; primary-source share; most-missing fields."""
+    """Coverage: counts by kind, status, year and month of announcement; the data's as-of date
+    (its newest dated deal source); primary-source share; most-missing fields."""
     rows = run_named(store, "stats-counts")
     counts = {r["what"]: r["n"] for r in rows}
     deals = fetch_deals(store)
     by_kind: dict[str, int] = defaultdict(int)
     by_status: dict[str, int] = defaultdict(int)
     by_year: dict[str, int] = defaultdict(int)
+    by_month: dict[str, int] = defaultdict(int)
     missing: dict[str, int] = defaultdict(int)
     primary = 0
+    newest = ""
     for d in deals:
         by_kind[d["kind"]] += 1
+        if d["announced"]:  # a year-only announcement counts under its year
+            by_month[d["announced"][:7]] += 1
+        newest = max([newest, *(s["date"] for s in d["sources"] if s["date"])])
         by_status[d["status"] or "(none)"] += 1
         year = (d["announced"] or d["start"] or "")[:4] or "(unknown)"
         by_year[year] += 1
@@ -222,9 +228,11 @@ def stats(store) -> dict:
         "facilities": counts.get("facilities", 0),
         "deals": n,
         "sources": counts.get("sources", 0),
+        "data_as_of": newest or None,
         "deals_by_kind": dict(sorted(by_kind.items())),
         "deals_by_status": dict(sorted(by_status.items())),
         "deals_by_year": dict(sorted(by_year.items())),
+        "deals_by_month": dict(sorted(by_month.items())),
         "deals_with_primary_source": primary,
         "primary_source_share": round(primary / n, 3) if n else 0.0,
         "fields_missing": dict(sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))),

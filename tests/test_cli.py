@@ -248,6 +248,8 @@ def test_stats(runner, small_data):
     assert s["deals"] == 3 and s["companies"] == 5 and s["facilities"] == 1
     assert s["deals_by_kind"] == {"chip_supply": 1, "investment": 1, "lease": 1}
     assert s["deals_by_year"] == {"2025": 3}
+    assert s["deals_by_month"] == {"2025": 1, "2025-03": 1}  # a year-only announcement under its year
+    assert s["data_as_of"] == "2025-04-02"  # the newest dated source
     assert s["deals_with_primary_source"] == 1 and s["primary_source_share"] == round(1 / 3, 3)
     assert s["fields_missing"]["accelerators"] == 2
     table = runner.invoke(main, ["--data", str(small_data), "stats"])
