@@ -549,6 +549,23 @@ def test_2026_nextera_to_acquire_dominion(runner):
     assert (d["announced"], d["status"]) == ("2026-05-18", "announced")
 
 
+def test_2026_softbank_portsmouth_site_is_federal_land_for_10_gw(runner):
+    d = company_deals(runner, "SoftBank")["softbank-doe-portsmouth-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("other", "us-doe", "softbank", "customer")
+    assert headline(d["power_mw"])["value"] == 10_000
+    assert d["total_value"] == []          # the $33B gas plants are SoftBank's own spending
+    assert (d["announced"], d["facilities"]) == ("2026-03-20", ["portsmouth-site"])
+
+
+def test_2026_aep_exercises_bloom_option_separately_from_2024_framework(runner):
+    deals = company_deals(runner, "AEP")
+    d = deals["aep-bloom-cheyenne-2026"]
+    assert (d["provider"], d["customer"]) == ("bloom-energy", "aep")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (2_650_000_000, "approx")
+    assert d["announced"] == "2026-01-08"
+    assert "aep-bloom-fuel-cells-2024" in deals     # the earlier framework stays its own record
+
 # ---------------------------------------------------------------------------- 2024 deals (d-2024 search)
 
 def test_2024_equinix_oklo_letter_of_intent_from_the_sec_exhibit(runner):
