@@ -587,3 +587,104 @@ def test_2026_aep_exercises_bloom_option_separately_from_2024_framework(runner):
     assert (value["amount"], value["qualifier"]) == (2_650_000_000, "approx")
     assert d["announced"] == "2026-01-08"
     assert "aep-bloom-fuel-cells-2024" in deals     # the earlier framework stays its own record
+
+# ---------------------------------------------------------------------------- 2024 deals (d-2024 search)
+
+def test_2024_equinix_oklo_letter_of_intent_from_the_sec_exhibit(runner):
+    d = company_deals(runner, "Equinix")["equinix-oklo-loi-2024"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("power_purchase", "oklo", "equinix", "customer")
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (500, "up_to")
+    assert power["source"].startswith("https://www.sec.gov/Archives/edgar/data/1849056/")   # Exhibit 10.19
+    assert (d["announced"], d["status"]) == ("2024-02-16", "letter_of_intent")
+    assert d["total_value"] == [] and d["price"] == []      # prices are redacted in the exhibit
+
+
+def test_2024_amd_buys_zt_systems_per_its_8k(runner):
+    d = company_deals(runner, "ZT Systems")["amd-zt-systems-acquisition-2024"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("acquisition", "amd", "zt-systems", "customer")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"]) == (4_900_000_000, "USD")
+    assert d["announced"] == "2024-08-19"
+    assert any(s["kind"] == "filing" and s["url"].startswith("https://www.sec.gov/Archives/edgar/data/2488/")
+               for s in d["sources"])
+
+
+def test_2024_aep_bloom_fuel_cells_up_to_a_gigawatt(runner):
+    d = company_deals(runner, "American Electric Power")["aep-bloom-fuel-cells-2024"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("other", "bloom-energy", "aep")
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (1000, "up_to")
+    assert d["total_value"] == []          # the $2.65B of 2026 belongs to a later exercise, not this agreement
+    assert d["announced"] == "2024-11-14"
+    assert any(s["kind"] == "company_release" for s in d["sources"])
+
+
+def test_2024_amazon_dominion_smr_now_has_dominions_release(runner):
+    d = company_deals(runner, "Dominion Energy")["amazon-dominion-smr-2024"]
+    assert (d["provider"], d["customer"]) == ("dominion", "amazon")
+    assert d["announced"] == "2024-10-16"
+    assert any(s["kind"] == "company_release" and "Dominion" in s["publisher"] for s in d["sources"])
+
+
+def test_2024_blackstone_airtrunk_keeps_both_currencies(runner):
+    d = company_deals(runner, "AirTrunk")["blackstone-airtrunk-acquisition-2024"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("acquisition", "blackstone", "airtrunk")
+    values = {(v["amount"], v["currency"]): v["headline"] for v in d["total_value"]}
+    assert values == {(24_000_000_000, "AUD"): True, (16_100_000_000, "USD"): False}
+    assert headline(d["total_value"])["qualifier"] == "more_than"
+    assert d["announced"] == "2024-09-04"
+
+
+def test_2024_thrive_leads_openai_round_with_disputed_amount(runner):
+    d = company_deals(runner, "Thrive Capital")["thrive-openai-invest-2024"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("investment", "thrive-capital", "openai", "provider")
+    assert {v["amount"]: v["headline"] for v in d["total_value"]} == {1_250_000_000: True, 1_200_000_000: False}
+    assert d["announced"] == "2024-10-02"
+
+
+def test_2024_xai_colossus_150mw_via_mlgw(runner):
+    d = company_deals(runner, "Memphis Light, Gas and Water")["mlgw-xai-colossus-150mw-2024"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("power_purchase", "mlgw", "xai")
+    assert d["facilities"] == ["colossus-1"]
+    assert headline(d["power_mw"])["value"] == 150
+    assert d["announced"] == "2024-11-07"
+    assert "mlgw-xai-colossus-150mw-2024" in company_deals(runner, "xAI")
+
+
+def test_2024_joint_ventures_are_ties_without_invented_values(runner):
+    gaiip = company_deals(runner, "BlackRock")["gaiip-jv-2024"]
+    assert gaiip["kind"] == "joint_venture"
+    assert set(gaiip["members"]) == {"blackrock", "gip", "microsoft", "mgx"}
+    assert gaiip["total_value"] == []      # $30B / $100B are fund-raising targets, kept in terms
+    xscale = company_deals(runner, "Equinix")["equinix-gic-cpp-xscale-jv-2024"]
+    assert set(xscale["members"]) == {"equinix", "gic", "cpp-investments"}
+    power = headline(xscale["power_mw"])
+    assert (power["value"], power["qualifier"]) == (1500, "more_than")
+
+
+# ---------------------------------------------------------------------------- alias audit (d-2024)
+
+@pytest.mark.parametrize("alias, company_id", [
+    ("OpenAI, Inc.", "openai-foundation"),      # the nonprofit's legal name, not the for-profit's
+    ("xAI Holdings", "xai-holdings"),           # the holding company above xAI, not xAI itself
+    ("Brookfield Renewable", "brookfield-renewable"),
+    ("Brookfield Asset Management", "brookfield"),
+])
+def test_separate_entities_resolve_to_their_own_records(runner, alias, company_id):
+    result = runner.invoke(main, ["company", alias, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"deal\(s\) for .* \({re.escape(company_id)}\)", result.stderr), result.stderr[-300:]
+
+
+def test_research_team_is_not_a_company_alias(companies):
+    assert "Google Brain" not in (companies["google-deepmind"]["aliases"] or [])
+    assert companies["microsoft"] and "brookfield-renewable" in companies
+    assert companies["xai"]["parent"] == "spacex"      # xAI Holdings is its own record; xAI's parent link is unchanged
+
+
+def test_epoch_owner_of_large_site_is_curated_and_mapped(runner):
+    rows = cli_json(runner, "companies")
+    together = [c for c in rows if c["id"] == "together-ai"]
+    assert together and together[0]["name"] == "Together AI"
+    assert not any(c["id"] == "together" for c in rows)    # Epoch's "Together" maps to the curated record
