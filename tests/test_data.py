@@ -688,3 +688,26 @@ def test_epoch_owner_of_large_site_is_curated_and_mapped(runner):
     together = [c for c in rows if c["id"] == "together-ai"]
     assert together and together[0]["name"] == "Together AI"
     assert not any(c["id"] == "together" for c in rows)    # Epoch's "Together" maps to the curated record
+
+
+def test_2026_mdu_serves_applied_digital_polaris_forge_3(runner):
+    d = company_deals(runner, "Applied Digital")["mdu-applieddigital-pf3-esa-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == (
+        "other", "montana-dakota-utilities", "applied-digital", "customer")
+    assert headline(d["power_mw"])["value"] == 430
+    assert (d["announced"], d["status"], d["facilities"]) == ("2026-06-22", "signed", ["polaris-forge-3"])
+
+
+def test_2026_blackstone_neysa_raise_and_equity_share(runner):
+    d = company_deals(runner, "Neysa Networks")["blackstone-neysa-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("investment", "blackstone", "neysa")
+    assert {v["amount"] for v in d["total_value"]} == {1_200_000_000, 600_000_000}
+    assert headline(d["total_value"])["amount"] == 1_200_000_000     # the whole raise; half is debt still to find
+    assert d["announced"] == "2026-02-16"
+
+
+def test_2026_amazon_louisiana_campuses_owned_by_stack(runner):
+    d = company_deals(runner, "STACK Infrastructure")["amazon-stack-louisiana-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("lease", "stack-infrastructure", "amazon", "provider")
+    assert d["total_value"] == []          # the $12B is Amazon's own planned spending, not the lease's value
+    assert d["announced"] == "2026-02-23"
