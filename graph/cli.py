@@ -50,9 +50,27 @@ class Group(click.Group):
             sys.stderr.close()
             raise SystemExit(0)
         except OSError as exc:  # a file the user named cannot be read or written
+            import errno
+
             where = f" {exc.filename}" if exc.filename else ""
-            raise CLIError(f"cannot use{where}: {exc.strerror or exc}",
-                           "check the path exists and is writable") from None
+            hint = ("free some disk space and run the command again" if exc.errno == errno.ENOSPC else
+                    "the disk or folder is read-only: choose a writable path" if exc.errno == errno.EROFS else
+                    "check the path exists and is writable")
+            raise CLIError(f"cannot use{where}: {exc.strerror or exc}", hint) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except RecursionError:
+            raise CLIError("the input is nested too deeply to read",
+                           "records need only a few levels of nesting; check the file") from None
+        except Exception as exc:  # a bug: say so, plainly, and how to report it
+            import os
+            import traceback
+
+            if os.environ.get("COMPUTEKG_DEBUG"):
+                traceback.print_exc()
+            raise CLIError(f"internal error ({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''})",
+                           "this is a bug in computekg: please report it with the command you ran; "
+                           "COMPUTEKG_DEBUG=1 shows the traceback") from None
 
 
 def format_option(choices=FORMATS, default="table"):
@@ -97,7 +115,7 @@ class State:
             else:
                 from .cache import cached_store
 
-                self._store = cached_store(self.data or None, epoch=self.epoch, progress=self.progress)
+                self._store = cached_store(self.data or None, epoch=self.epoch, progress=self.progress, note=note)
         return self._store
 
 
@@ -557,7 +575,11 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
 @click.option("--replace", is_flag=True, help="Empty the store first (otherwise records are added).")
 @pass_state
 def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
-    """Validate records, then load them into the --store folder, all or nothing.
+    """Validate records, then load them into the --store folder or endpoint, all or nothing.
+
+    Readers keep answering from the store as it was until the load is complete; a load that
+    fails or is killed changes nothing. A file the store already holds is replaced by its new
+    content (unchanged files: nothing to do).
 
     \b
     Example:
@@ -565,12 +587,42 @@ def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
     """
     if state.store_path is None:
         raise click.UsageError("load needs a store folder: computekg --store DIR load PATH...")
-    from .build import load_into
+    from .writes import load_into
 
-    report = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
-    for message in report.notes:
+    result = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
+    for message in result.report.notes:
         note(f"note: {message}")
-    click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
+    for message in result.notes:
+        note(message)
+    if result.action == "unchanged":
+        click.echo(f"unchanged: {state.store_path} already holds {', '.join(paths)} as they are")
+    elif result.action == "reloaded":
+        click.echo(f"reloaded {', '.join(paths)} into {state.store_path} (replacing their earlier content)")
+    else:
+        click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pass_state
+def unload(state: State, paths: tuple[str, ...]) -> None:
+    """Remove the records of files the --store folder holds, all or nothing.
+
+    The store becomes exactly what its other files give (derived relations included). Refused,
+    with nothing changed, when the remaining records refer to what would go.
+
+    \b
+    Example:
+      computekg --store ./kg unload data/deals/meta.yaml
+    """
+    if state.store_path is None:
+        raise click.UsageError("unload needs a store folder: computekg --store DIR unload FILE...")
+    from .writes import unload_from
+
+    result = unload_from(state.store_path, list(paths), progress=state.progress)
+    for message in result.notes:
+        note(message)
+    click.echo(f"unloaded {', '.join(paths)} from {state.store_path}; it holds {len(result.files)} file(s)")
 
 
 EXPORT_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")

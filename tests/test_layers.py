@@ -13,10 +13,10 @@ RANKS = {
     "loaders": 1, "records": 1,
     "validate": 2,
     "triples": 3, "epoch": 3, "epoch_triples": 3,
-    "shacl": 4,
+    "shacl": 4, "generations": 4,
     "store": 5,
     "query": 6,
-    "build": 7, "cache": 7.5,
+    "build": 7, "cache": 7.5, "writes": 7.5,
     "lookup": 8, "export": 8, "facilities": 8,
     "analytics": 9,
     "layout": 9, "render": 10, "page": 10,
@@ -96,7 +96,7 @@ def test_leaves_import_nothing_of_the_package():
 
 def test_heavy_modules_are_imported_lazily_on_the_lookup_path():
     """Modules the lookup path loads must not import heavy libraries at module level."""
-    lookup_path = ["cli", "output", "lookup", "query", "store", "build", "cache", "errors", "vocab", "dates", "ontology",
+    lookup_path = ["cli", "output", "lookup", "query", "store", "generations", "build", "cache", "errors", "vocab", "dates", "ontology",
                    "loaders", "__main__"]
     for path in _all_modules():
         if _module_name(path) not in lookup_path:

@@ -147,7 +147,16 @@ class TextLoader:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             return ReadResult(problems=[Problem(display, 0, "", "", f"cannot read file: {exc}")])
-        return self.read_text(text, display)
+        from . import nesting_problem
+
+        deep = nesting_problem(text, display)
+        if deep is not None:
+            return ReadResult(problems=[deep])
+        try:
+            return self.read_text(text, display)
+        except RecursionError:  # block nesting (``- - - ...``) has no brackets to count first
+            return ReadResult(problems=[Problem(display, 1, "", "", "nested too deeply to read; records need "
+                                                "only a few levels, so the file is not read")])
 
     def read_text(self, text: str, display: str) -> ReadResult:  # pragma: no cover - abstract
         raise NotImplementedError
