@@ -178,6 +178,9 @@ def _open_entry(root: Path, key: str) -> OxigraphStore | StoreError | None:
         return None
     if not target.is_dir():
         return StoreError(f"{target}: a file where the store folder should be")
+    changed = _inventory_mismatch(target)
+    if changed:
+        return StoreError(f"{target}: {changed}")
     lease = shared_lease(root / f"{key}.lock", create=True)
     if not target.is_dir():  # pruned or discarded between the check and the lease
         if lease is not None:
@@ -199,6 +202,38 @@ def _open_entry(root: Path, key: str) -> OxigraphStore | StoreError | None:
         if lease is not None:
             lease.release()
         return StoreError(f"{target}: {exc}")
+
+
+INVENTORY = "computekg-files.json"
+
+
+def _write_inventory(entry: Path) -> None:
+    """Record each file's size and modification time: any later write to the entry shows."""
+    files = {}
+    for p in sorted(entry.iterdir()):
+        st = p.stat()
+        files[p.name] = [st.st_size, st.st_mtime_ns]
+    (entry / INVENTORY).write_text(json.dumps(files, sort_keys=True))
+
+
+def _inventory_mismatch(entry: Path) -> str:
+    """What differs from the entry's inventory ("" when nothing does): a cheap check, one stat per
+    file, run on every open. Damage that keeps size and time (bit rot) is caught by RocksDB's
+    block checksums when read."""
+    try:
+        files = json.loads((entry / INVENTORY).read_text())
+    except (OSError, ValueError):
+        return "its file inventory is missing or unreadable"
+    if not isinstance(files, dict):
+        return "its file inventory is unreadable"
+    for name, expected in files.items():
+        try:
+            st = os.stat(entry / name)
+        except OSError:
+            return f"{name} is missing"
+        if [st.st_size, st.st_mtime_ns] != expected:
+            return f"{name} was changed after it was written"
+    return ""
 
 
 class _build_lock:
@@ -250,6 +285,7 @@ def _build(root: Path, key: str, paths: Sequence[str | os.PathLike], options: di
         store = OxigraphStore(tmp / "build", read_only=False)
         fill_store(store, compiled, bulk=True)
         store.seal(tmp / "sealed")
+        _write_inventory(tmp / "sealed")
         os.rename(tmp / "sealed", root / key)
     except (OSError, RuntimeError) as exc:
         reason = "no space left on the device" if "No space left" in str(exc) or getattr(exc, "errno", 0) == 28 \

@@ -617,6 +617,9 @@ def _json_to_oxigraph(b: dict):
     return ox.Literal(b["value"])
 
 
+STAGING_PREFIX = "urn:computekg:staging:"  # graphs a remote load fills before moving them into place
+
+
 class RemoteStore:
     """A SPARQL 1.1 endpoint over HTTP (the SPARQL 1.1 Protocol), for graphs that outgrow one machine.
 
@@ -715,7 +718,8 @@ class RemoteStore:
         """Every quad, as N-Quads (graph names kept), sorted."""
         import pyoxigraph as ox
 
-        rows = self._raw_select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        rows = self._raw_select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+                                f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }} }}')
         lines = set()
         for b in rows:
             g = _json_to_oxigraph(b["g"]) if "g" in b else ox.DefaultGraph()
@@ -725,7 +729,7 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         rows = self._raw_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(b["g"]["value"] for b in rows)
+        return sorted(b["g"]["value"] for b in rows if not b["g"]["value"].startswith(STAGING_PREFIX))
 
     def is_empty(self) -> bool:
         return not self._raw_select("SELECT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 1")

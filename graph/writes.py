@@ -27,10 +27,9 @@ from typing import Any, Sequence
 
 from .build import Progress, _existing_names, _noop, compile_paths, fill_store
 from .errors import Problem, Report, StoreError, ValidationFailed
-from .store import FolderWrite, OxigraphStore, backend_for
+from .store import STAGING_PREFIX, FolderWrite, OxigraphStore, backend_for
 
-STAGING_PREFIX = "urn:computekg:staging:"
-CHUNK_LINES = 20_000  # triples per INSERT DATA request of a remote load
+CHUNK_LINES = int(os.environ.get("COMPUTEKG_SPARQL_CHUNK", "20000") or 20000)  # triples per INSERT DATA request
 CHUNK_BYTES = 4_000_000  # and at most about this many bytes
 
 
@@ -159,9 +158,10 @@ def _rebuild(w: FolderWrite, files: list[Path], options: dict[str, Any], progres
 
 # ---------------------------------------------------------------------------- SPARQL endpoints
 
-def _chunks(lines: list[str], max_lines: int = CHUNK_LINES, max_bytes: int = CHUNK_BYTES):
+def _chunks(lines: list[str], max_lines: int | None = None, max_bytes: int = CHUNK_BYTES):
     """N-Triples lines in bounded chunks; every line with a blank node goes in the first chunk,
     so that a blank node stays one node (labels are scoped to one request)."""
+    max_lines = max_lines or CHUNK_LINES
     blank = [line for line in lines if "_:" in line]
     plain = [line for line in lines if "_:" not in line]
     chunk, size = list(blank), sum(len(line) for line in blank)
