@@ -318,7 +318,7 @@ def _prune(root: Path, keep: str, max_entries: int = 8) -> None:
     """Keep the cache small: drop the oldest compiled stores beyond ``max_entries`` (not those a
     reader holds), and what killed builds left behind."""
     try:
-        names = list(os.listdir(root))
+        names = list(os.listdir(root))  # only entries (32 hex digits) are pruned: diff's "git" folder stays
     except OSError:
         return
     for name in names:  # leftovers of builds killed midway
