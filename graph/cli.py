@@ -24,6 +24,9 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+PROBLEMS_SHOWN = 100  # problems listed before the count of the rest
+
+
 class CLIError(click.ClickException):
     """One line on stderr: the cause, then how to fix it."""
 
@@ -39,8 +42,12 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
-            for p in exc.problems:
+            shown = exc.problems if getattr(ctx.obj, "all_problems", False) else exc.problems[:PROBLEMS_SHOWN]
+            for p in shown:
                 note(str(p))
+            if len(shown) < len(exc.problems):
+                note(f"... and {len(exc.problems) - len(shown)} more problem(s); "
+                     "`computekg validate --all-problems PATH` lists them all")
             raise CLIError(str(exc), exc.hint) from None
         except BadValue as exc:
             raise CLIError(str(exc), exc.hint, exit_code=2) from None
@@ -99,6 +106,7 @@ class State:
         self.data = [Path(p) for p in data]
         self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
         self.epoch = epoch
+        self.all_problems = False
         self._store = None
 
     def progress(self, message: str) -> None:
@@ -544,22 +552,41 @@ def viz(state: State, names: tuple[str, ...], depth: int, kinds, statuses, as_of
 
 # ---------------------------------------------------------------------------- records and stores
 
+def report_notes(notes, listed: bool) -> None:
+    """Notes (warnings) on stderr: all of them with --notes, else one line that counts them."""
+    if listed or len(notes) <= 3:
+        for message in notes:
+            note(f"note: {message}")
+    elif notes:
+        import textwrap
+
+        note(f"note: {len(notes)} notes (e.g. {textwrap.shorten(notes[0].message, 90)}); list them with --notes")
+
+
+notes_option = click.option("--notes", "list_notes", is_flag=True,
+                            help="List every note (warnings such as unmapped Epoch AI names) instead of a count.")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--no-shacl", "no_shacl", is_flag=True, help="Skip the SHACL shapes (record checks still run).")
+@click.option("--all-problems", "all_problems", is_flag=True,
+              help=f"List every problem (by default the first {PROBLEMS_SHOWN} and a count).")
+@notes_option
 @pass_state
-def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
+def validate(state: State, paths: tuple[str, ...], no_shacl: bool, all_problems: bool, list_notes: bool) -> None:
     """Check record files: report every problem (exit 1), or a one-line summary (exit 0).
 
     \b
     Example:
       computekg validate data/
+      computekg validate data/ --notes
     """
     from .build import compile_paths
 
+    state.all_problems = all_problems
     compiled = compile_paths(list(paths), epoch=state.epoch, shacl=not no_shacl, progress=state.progress)
-    for message in compiled.report.notes:
-        note(f"note: {message}")
+    report_notes(compiled.report.notes, list_notes)
     cat = compiled.catalog
     sites = cat.extras.get("epoch_sites", [])
     epoch = (f"; Epoch AI: {len(sites)} sites, {sum(len(s.users) for s in sites)} compute uses, "
@@ -573,8 +600,9 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--replace", is_flag=True, help="Empty the store first (otherwise records are added).")
+@notes_option
 @pass_state
-def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
+def load(state: State, paths: tuple[str, ...], replace: bool, list_notes: bool) -> None:
     """Validate records, then load them into the --store folder or endpoint, all or nothing.
 
     Readers keep answering from the store as it was until the load is complete; a load that
@@ -590,8 +618,7 @@ def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
     from .writes import load_into
 
     result = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
-    for message in result.report.notes:
-        note(f"note: {message}")
+    report_notes(result.report.notes, list_notes)
     for message in result.notes:
         note(message)
     if result.action == "unchanged":

@@ -217,8 +217,12 @@ class Folder:
             self.path.mkdir(parents=True, exist_ok=True)
             return exclusive(self.path / WRITE_LOCK)
         except OSError as exc:
-            raise StoreError(f"cannot write to the store folder {self.path}: {exc.strerror or exc}",
-                             "check the folder is writable and the disk has room") from None
+            hint = ("the folder or its disk is read-only: choose a writable --store folder"
+                    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM) else
+                    "free some disk space and run the command again" if exc.errno == errno.ENOSPC else
+                    "check the folder is writable and the disk has room")
+            raise StoreError(f"cannot write to the store folder {self.path}: {exc.strerror or exc}; "
+                             "nothing was changed", hint) from None
 
     def next_name(self) -> str:
         numbers = [int(m.group(1)[4:]) for m in (_GEN_ENTRY.match(p) for p in os.listdir(self.path)) if m]

@@ -212,6 +212,9 @@ class OxigraphStore:
             raise StoreError(f"{self.path} is not a computekg store folder (a file is in the way)",
                              f"give a folder, filled with `computekg --store DIR load PATH`") from None
         except OSError as exc:
+            if not read_only:  # building a generation or a cache entry: disk full, read-only...
+                where = self.path.parent if self.path.name.endswith(".build") else self.path
+                raise _write_error(where, exc) from None
             raise StoreError(f"cannot open store {self.path}: {_first_line(exc)}",
                              "check the folder exists and is readable") from None
         except RuntimeError as exc:  # RocksDB: "Corruption: ..."

@@ -220,6 +220,16 @@ def _when_sealed(elapsed, store):  # sealed, not yet published
                for p in store.iterdir())
 
 
+def _when_published(elapsed, store):  # the pointer names the new generation; old ones not yet removed
+    try:
+        return (store / "GENERATION").read_text().strip() != _when_published.initial[store]
+    except (OSError, KeyError):
+        return False
+
+
+_when_published.initial = {}
+
+
 def _after_bytes(n):
     base = {}
 
@@ -233,6 +243,7 @@ def _after_bytes(n):
 KILL_POINTS = {
     "0.5s": _after_seconds(0.5), "2s": _after_seconds(2.0), "4s": _after_seconds(4.0),
     "building": _when_building, "100KB-written": _after_bytes(100_000), "sealed": _when_sealed,
+    "published": _when_published,
 }
 if os.environ.get("COMPUTEKG_FAULTS_FULL"):  # the long run: many more points, by time and by bytes
     KILL_POINTS.update({f"{t / 10:g}s": _after_seconds(t / 10) for t in range(1, 60, 3)})
@@ -280,6 +291,7 @@ def test_a_killed_write_leaves_the_store_as_before_or_after(fault_inputs, op, tm
         else:
             args = ["--store", store, "load", *(["--replace", fi["other"]] if op == "replace" else [fi["extra"]])]
             before, after = fi["states"]["before"], fi["states"][op]
+        _when_published.initial[store] = (store / "GENERATION").read_text().strip()
         code = run_and_kill(args, fi["cache"], store, when)
         assert code in (None, 0), (point, code)
         now = state(store)
@@ -559,3 +571,114 @@ def test_a_server_stopped_mid_load_keeps_its_graphs(fault_inputs, tmp_path, repl
     finally:
         server.kill()
         server.wait()
+
+
+# ---------------------------------------------------------------------------- limits, bugs, full and read-only disks
+
+def test_thousands_of_problems_list_the_first_hundred_and_a_count(runner, tmp_path):
+    lines = ["companies:", "  - {id: a, name: A, kind: ai_lab}", "deals:"]
+    lines += [f"  - {{id: d{i}, kind: leese, provider: nobody{i}, customer: a, colour: red, "
+              f"sources: [{{publisher: P, title: T, url: 'https://e.com/{i}'}}]}}" for i in range(3000)]
+    path = write(tmp_path / "many.yaml", "\n".join(lines) + "\n")
+    t = time.monotonic()
+    r = runner.invoke(main, ["validate", str(path)])
+    elapsed = time.monotonic() - t
+    line = assert_one_error_line(r)
+    assert "9000 problems found" in line
+    listed = [x for x in _lines(r.stderr) if x.startswith(str(path))]
+    assert len(listed) == 100
+    assert "... and 8900 more problem(s)" in r.stderr and "--all-problems" in r.stderr
+    assert elapsed < 60, f"{elapsed:.1f} s"
+    every = runner.invoke(main, ["validate", "--all-problems", str(path)])
+    assert len([x for x in _lines(every.stderr) if x.startswith(str(path))]) == 9000
+
+
+def test_deep_nesting_is_one_problem_naming_file_and_line(runner, tmp_path):
+    for name, text in (("deep.json", '\n{"deals": ' + "[" * 20_000 + "]" * 20_000 + "}"),
+                       ("deep.yaml", "\ndeals: " + "[" * 20_000 + "]" * 20_000 + "\n")):
+        path = tmp_path / name
+        path.write_text(text)
+        r = runner.invoke(main, ["validate", str(path)])
+        assert_one_error_line(r)
+        assert f"{path}:2: nested more than 64 levels deep" in r.stderr
+
+
+def test_an_unexpected_exception_is_an_internal_error_line(monkeypatch):
+    """A bug (here: a command of the real CLI group class that raises) says "internal error" and how to
+    report it; COMPUTEKG_DEBUG=1 also shows the traceback."""
+    import click
+    from click.testing import CliRunner
+
+    from graph.cli import Group
+
+    @click.group(cls=Group)
+    def cli_group():
+        pass
+
+    @cli_group.command()
+    def boom():
+        {}["missing"]
+
+    r = CliRunner().invoke(cli_group, ["boom"])
+    line = assert_one_error_line(r)
+    assert "internal error" in line and "KeyError" in line and "report" in line and "COMPUTEKG_DEBUG=1" in line
+    monkeypatch.setenv("COMPUTEKG_DEBUG", "1")
+    r = CliRunner().invoke(cli_group, ["boom"])
+    assert r.exit_code == 1 and "Traceback" in r.stderr and "internal error" in r.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 2 MB file system (tmpfs), mounted for the test; skipped where mounting is not allowed."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def _fill(mnt: Path, leave: int) -> None:
+    free = shutil.disk_usage(mnt).free
+    (mnt / "filler").write_bytes(b"\0" * max(0, free - leave))
+
+
+def test_a_full_disk_is_one_error_line_and_changes_nothing(runner, small_disk, small_data, tmp_path):
+    store = small_disk / "kg"
+    assert runner.invoke(main, ["--store", str(store), "load", str(small_data)]).exit_code == 0
+    before = state(store)
+    extra = write(tmp_path / "extra.yaml", EXTRA)
+    _fill(small_disk, 16_000)
+    r = runner.invoke(main, ["--store", str(store), "load", str(extra)])
+    line = assert_one_error_line(r)
+    assert "no space left" in line and "nothing was changed" in line
+    assert state(store) == before
+    # the cache on a full disk: one line too
+    r = runner.invoke(main, ["--data", str(extra), "company", "acme-ai"], env={"COMPUTEKG_CACHE_DIR": str(small_disk / "cache")})
+    assert_one_error_line(r)
+    (small_disk / "filler").unlink()
+    assert runner.invoke(main, ["--store", str(store), "load", str(extra)]).exit_code == 0
+
+
+def test_a_read_only_disk_is_read_but_not_written(small_disk, small_data, tmp_path):
+    store = small_disk / "kg"
+    cache = small_disk / "cache"
+    cli("--store", store, "load", small_data, cache=cache)  # separate processes: nothing held open here
+    good = cli("--data", small_data, "company", "bigcloud", "--format", "json", cache=cache).stdout
+    extra = write(tmp_path / "x.yaml", EXTRA)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        r = cli("--store", store, "company", "bigcloud", "--format", "json", cache=cache)
+        assert json.loads(r.stdout) == json.loads(good)
+        r = cli("--data", small_data, "company", "bigcloud", "--format", "json", cache=cache)
+        assert json.loads(r.stdout) == json.loads(good)  # the cached entry still answers
+        for args, word in ((["--store", store, "load", extra], "read-only"),
+                           (["--data", extra, "--data", small_data, "company", "bigcloud"], "cache")):
+            r = cli(*args, cache=cache, check=False)
+            assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+            last = _lines(r.stderr)[-1]
+            assert last.startswith("Error: ") and word in last, last
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
