@@ -609,7 +609,7 @@ def test_an_unexpected_exception_is_an_internal_error_line(monkeypatch):
     import click
     from click.testing import CliRunner
 
-    from graph.cli import Group
+    from graph.clikit import Group
 
     @click.group(cls=Group)
     def cli_group():
