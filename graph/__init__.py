@@ -26,11 +26,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("validate", ("validate",)),                # records -> problems
     ("triples", ("triples",)),                  # records -> RDF
     ("sources", ("epoch", "epoch_triples")),    # one unit per data source
-    ("shacl", ("shacl",)),
+    ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases
     ("store", ("store",)),
     ("query", ("query",)),
     ("build", ("build",)),                      # compile records into a store
-    ("cache", ("cache",)),
+    ("cache", ("cache", "writes")),             # the compiled-store cache; all-or-nothing writes
     ("rules", ("select",)),                     # deal selection and the roll-up rule
     ("lookup", ("lookup", "export", "diff")),   # read the store: companies, deals, RDF out, differences
     ("facilities", ("facilities", "history", "changes")),  # facilities; change over time

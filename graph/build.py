@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from .errors import Report, ValidationFailed
 from .ontology import ONTOLOGY_FILE
-from .store import OxigraphStore, open_store
+from .store import OxigraphStore
 from .vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, company_iri
 
 Progress = Callable[[str], None]
@@ -150,25 +150,3 @@ def _existing_names(store: OxigraphStore):
         if section:
             known[section].append((r["id"], [n for n in (r["names"] or "").split("\x1f") if n]))
     return known
-
-
-def load_into(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike], *, epoch: bool = True,
-              replace: bool = False, progress: Progress = _noop) -> Report:
-    """Validate ``paths`` and load them into the store folder, all or nothing."""
-    store = open_store(store_path, read_only=False)
-    try:
-        if replace:
-            known = None
-        else:
-            known = _existing_names(store)
-            if not any(known.values()):
-                known = None
-        compiled = compile_paths(paths, epoch=epoch, progress=progress, known=known)
-        progress(f"loading {len(compiled.graph)} triples")
-        if replace:
-            store.update("CLEAR ALL")
-        fill_store(store, compiled)
-        store.flush()
-        return compiled.report
-    finally:
-        store.close()

@@ -14,7 +14,7 @@ import click
 from . import __version__
 from .choices import (DEAL_KINDS, DEAL_STATUSES, GRAPH_FORMATS, QUERY_FORMATS, RANK_MEASURES, RANK_ROLES, RDF_FORMATS,
                       VIEW_COLOR_BY, VIEW_MAX_NODES, VIEW_SIZE_BY)
-from .clikit import (CLIError, Group, State, as_of_option, comma_list, format_option, note,  # noqa: F401 - used by
+from .clikit import (PROBLEMS_SHOWN, CLIError, Group, State, as_of_option, comma_list, format_option, note,  # noqa: F401 - used by
                      parse_date_option, pass_state)                                          # command modules
 from .output import (COMPANY_COLUMNS, COMPANY_DEAL_COLUMNS, CYCLE_COLUMNS, DEAL_COLUMNS, FACILITY_COLUMNS,
                      PATH_COLUMNS, company_note, cycle_rows, rank_columns, write_rows)
@@ -359,22 +359,41 @@ def viz(state: State, names: tuple[str, ...], depth: int, kinds, statuses, as_of
 
 # ---------------------------------------------------------------------------- records and stores
 
+def report_notes(notes, listed: bool) -> None:
+    """Notes (warnings) on stderr: all of them with --notes, else one line that counts them."""
+    if listed or len(notes) <= 3:
+        for message in notes:
+            note(f"note: {message}")
+    elif notes:
+        import textwrap
+
+        note(f"note: {len(notes)} notes (e.g. {textwrap.shorten(notes[0].message, 90)}); list them with --notes")
+
+
+notes_option = click.option("--notes", "list_notes", is_flag=True,
+                            help="List every note (warnings such as unmapped Epoch AI names) instead of a count.")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--no-shacl", "no_shacl", is_flag=True, help="Skip the SHACL shapes (record checks still run).")
+@click.option("--all-problems", "all_problems", is_flag=True,
+              help=f"List every problem (by default the first {PROBLEMS_SHOWN} and a count).")
+@notes_option
 @pass_state
-def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
+def validate(state: State, paths: tuple[str, ...], no_shacl: bool, all_problems: bool, list_notes: bool) -> None:
     """Check record files: report every problem (exit 1), or a one-line summary (exit 0).
 
     \b
     Example:
       computekg validate data/
+      computekg validate data/ --notes
     """
     from .build import compile_paths
 
+    state.all_problems = all_problems
     compiled = compile_paths(list(paths), epoch=state.epoch, shacl=not no_shacl, progress=state.progress)
-    for message in compiled.report.notes:
-        note(f"note: {message}")
+    report_notes(compiled.report.notes, list_notes)
     cat = compiled.catalog
     sites = cat.extras.get("epoch_sites", [])
     epoch = (f"; Epoch AI: {len(sites)} sites, {sum(len(s.users) for s in sites)} compute uses, "
@@ -388,9 +407,14 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--replace", is_flag=True, help="Empty the store first (otherwise records are added).")
+@notes_option
 @pass_state
-def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
-    """Validate records, then load them into the --store folder, all or nothing.
+def load(state: State, paths: tuple[str, ...], replace: bool, list_notes: bool) -> None:
+    """Validate records, then load them into the --store folder or endpoint, all or nothing.
+
+    Readers keep answering from the store as it was until the load is complete; a load that
+    fails or is killed changes nothing. A file the store already holds is replaced by its new
+    content (unchanged files: nothing to do).
 
     \b
     Example:
@@ -398,13 +422,41 @@ def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
     """
     if state.store_path is None:
         raise click.UsageError("load needs a store folder: computekg --store DIR load PATH...")
-    from .build import load_into
+    from .writes import load_into
 
-    report = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
-    for message in report.notes:
-        note(f"note: {message}")
-    click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
+    result = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
+    report_notes(result.report.notes, list_notes)
+    for message in result.notes:
+        note(message)
+    if result.action == "unchanged":
+        click.echo(f"unchanged: {state.store_path} already holds {', '.join(paths)} as they are")
+    elif result.action == "reloaded":
+        click.echo(f"reloaded {', '.join(paths)} into {state.store_path} (replacing their earlier content)")
+    else:
+        click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
 
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pass_state
+def unload(state: State, paths: tuple[str, ...]) -> None:
+    """Remove the records of files the --store folder holds, all or nothing.
+
+    The store becomes exactly what its other files give (derived relations included). Refused,
+    with nothing changed, when the remaining records refer to what would go.
+
+    \b
+    Example:
+      computekg --store ./kg unload data/deals/meta.yaml
+    """
+    if state.store_path is None:
+        raise click.UsageError("unload needs a store folder: computekg --store DIR unload FILE...")
+    from .writes import unload_from
+
+    result = unload_from(state.store_path, list(paths), progress=state.progress)
+    for message in result.notes:
+        note(message)
+    click.echo(f"unloaded {', '.join(paths)} from {state.store_path}; it holds {len(result.files)} file(s)")
 
 
 @main.command()

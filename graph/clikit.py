@@ -26,6 +26,9 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+PROBLEMS_SHOWN = 100  # problems listed before the count of the rest
+
+
 class CLIError(click.ClickException):
     """One line on stderr: the cause, then how to fix it."""
 
@@ -55,8 +58,12 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
-            for p in exc.problems:
+            shown = exc.problems if getattr(ctx.obj, "all_problems", False) else exc.problems[:PROBLEMS_SHOWN]
+            for p in shown:
                 note(str(p))
+            if len(shown) < len(exc.problems):
+                note(f"... and {len(exc.problems) - len(shown)} more problem(s); "
+                     "`computekg validate --all-problems PATH` lists them all")
             raise CLIError(str(exc), exc.hint) from None
         except BadValue as exc:
             raise CLIError(str(exc), exc.hint, exit_code=2) from None
@@ -66,9 +73,28 @@ class Group(click.Group):
             sys.stderr.close()
             raise SystemExit(0)
         except OSError as exc:  # a file the user named cannot be read or written
+            import errno
+
             where = f" {exc.filename}" if exc.filename else ""
-            raise CLIError(f"cannot use{where}: {exc.strerror or exc}",
-                           "check the path exists and is writable") from None
+            hint = ("free some disk space and run the command again" if exc.errno == errno.ENOSPC else
+                    "the disk or folder is read-only: choose a writable path" if exc.errno == errno.EROFS else
+                    "check the path exists and is writable")
+            raise CLIError(f"cannot use{where}: {exc.strerror or exc}", hint) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except RecursionError:
+            raise CLIError("the input is nested too deeply to read",
+                           "records need only a few levels of nesting; check the file") from None
+        except Exception as exc:  # a bug: say so, plainly, and how to report it
+            import os
+            import traceback
+
+            if os.environ.get("COMPUTEKG_DEBUG"):
+                traceback.print_exc()
+            first = str(exc).splitlines()[0][:200] if str(exc).strip() else ""
+            raise CLIError(f"internal error ({type(exc).__name__}{': ' + first if first else ''})",
+                           "this is a bug in computekg: please report it with the command you ran; "
+                           "COMPUTEKG_DEBUG=1 shows the traceback") from None
 
 
 def format_option(choices=FORMATS, default="table"):
@@ -103,6 +129,7 @@ class State:
         self.data = [Path(p) for p in data]
         self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
         self.epoch = epoch
+        self.all_problems = False  # validate --all-problems
         self.sources = None if epoch else ("curated",)  # --no-epoch: the curated source only
         self._kg = None
 

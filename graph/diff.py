@@ -168,8 +168,10 @@ def git_tree(spec: str, *, cwd: Path | None = None) -> Path:
 
 
 def _is_store_folder(path: Path) -> bool:
-    """A pyoxigraph (RocksDB) folder rather than a folder of records."""
-    return (path / "CURRENT").is_file()
+    """A store folder (generations, or an older version's pyoxigraph folder) rather than records."""
+    from .generations import Folder
+
+    return Folder(path).exists()
 
 
 def record_paths(path: Path) -> list[Path]:

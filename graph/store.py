@@ -138,6 +138,17 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def _looks_damaged(exc: BaseException) -> bool:
+    """An error from RocksDB that means the files are damaged, not that the query is wrong."""
+    text = str(exc)
+    return any(sign in text for sign in ("Corruption", "No such file or directory", "IO error", "checksum"))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
+
+
 def _syntax_message(exc: Exception) -> str:
     msg = str(exc).strip()
     return msg[0].lower() + msg[1:] if msg else "the query could not be parsed"
@@ -172,24 +183,52 @@ class OxigraphStore:
 
     name = "oxigraph"
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False, lease=None):
+        """``path=None``: in memory. A writable path is a plain pyoxigraph folder (the build step of
+        a generation or a cache entry). A read-only path is a store folder (:mod:`graph.generations`:
+        the current generation is opened and held by a reader lease until :meth:`close`), a folder
+        made by an earlier version, or, with ``lease`` given, exactly that pyoxigraph folder."""
         import pyoxigraph as ox
 
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self.generation: Path | None = None  # the folder actually opened
+        self._lease = lease
         try:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
-                if not (self.path / "CURRENT").exists():
-                    raise StoreError(f"{self.path} is not a computekg store folder",
-                                     f"fill it first with `computekg --store {self.path} load PATH`")
-                self._store = ox.Store.read_only(str(self.path))
+                if lease is None:
+                    from .generations import Folder
+
+                    self.generation, self._lease = Folder(self.path).open_for_reading()
+                else:
+                    self.generation = self.path
+                try:
+                    self._store = ox.Store.read_only(str(self.generation))
+                except BaseException:
+                    self._release()
+                    raise
             else:
+                self.generation = self.path
                 self._store = ox.Store(str(self.path))
+        except NotADirectoryError:
+            raise StoreError(f"{self.path} is not a computekg store folder (a file is in the way)",
+                             f"give a folder, filled with `computekg --store DIR load PATH`") from None
         except OSError as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}",
-                             "check the folder exists and no other process is writing to it") from None
+            if not read_only:  # building a generation or a cache entry: disk full, read-only...
+                where = self.path.parent if self.path.name.endswith(".build") else self.path
+                raise _write_error(where, exc) from None
+            raise StoreError(f"cannot open store {self.path}: {_first_line(exc)}",
+                             "check the folder exists and is readable") from None
+        except RuntimeError as exc:  # RocksDB: "Corruption: ..."
+            raise StoreError(f"the store {self.path} is damaged: {_first_line(exc)}",
+                             "fill it again with `computekg --store DIR load --replace PATH`") from None
+
+    def _release(self) -> None:
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
 
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True,
               timeout: float | None = None) -> Result:
@@ -201,7 +240,24 @@ class OxigraphStore:
             return _with_timeout(lambda: self._query(sparql, bindings, union), timeout)
         return self._query(sparql, bindings, union)
 
+    on_damage: Any = None  # set by the cache: called once with the error when a read finds damage
+
     def _query(self, sparql: str, bindings: Bindings | None, union: bool) -> Result:
+        try:
+            return self._run(sparql, bindings, union)
+        except (RuntimeError, OSError, ValueError) as exc:
+            if _looks_damaged(exc):
+                heal, self.on_damage = self.on_damage, None
+                if heal is not None:  # a cache entry: rebuild it once, then answer from the new one
+                    fresh = heal(exc)
+                    self._store, self._lease, self.generation = fresh._store, fresh._lease, fresh.generation
+                    fresh._lease = None
+                    return self._run(sparql, bindings, union)
+                raise StoreError(f"the store {self.path} is damaged: {_first_line(exc)}",
+                                 "fill it again with `computekg --store DIR load --replace PATH`") from None
+            raise QueryError(f"the query failed: {_first_line(exc)}") from None
+
+    def _run(self, sparql: str, bindings: Bindings | None, union: bool) -> Result:
         import pyoxigraph as ox
 
         subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
@@ -211,8 +267,6 @@ class OxigraphStore:
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {_syntax_message(exc)}",
                              "check the query near the position given") from None
-        except (RuntimeError, OSError, ValueError) as exc:
-            raise QueryError(f"the query failed: {exc}") from None
         if isinstance(res, ox.QueryBoolean):
             return bool(res)
         if isinstance(res, ox.QueryTriples):
@@ -272,8 +326,155 @@ class OxigraphStore:
             self._store.flush()
 
     def close(self) -> None:
-        self.flush()
-        del self._store
+        if not hasattr(self, "_store"):
+            return
+        try:
+            self.flush()
+        finally:
+            del self._store
+            import gc
+
+            gc.collect()  # drop every handle now: RocksDB closes when the last reference goes
+            self._release()
+
+    def seal(self, target: str | os.PathLike) -> None:
+        """Close this writable store and write a sealed copy of it to ``target``: a checkpoint
+        (hard links to the immutable table files) with no write-ahead log, never written again."""
+        import pyoxigraph as ox
+
+        self.close()
+        ro = ox.Store.read_only(str(self.path))
+        try:
+            ro.backup(str(target))
+        finally:
+            del ro
+
+
+class FolderWrite:
+    """One all-or-nothing write to a store folder (see :mod:`graph.generations`).
+
+    Use as a context manager: it takes the folder's write lock, gives ``store``, a writable copy
+    of the current generation (or an empty store with ``fresh=True``), and on success seals it
+    as the next generation and switches the pointer to it. On any error, or if the process dies,
+    the current generation stays as it was. ``manifest`` (what is loaded) is saved beside it.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, fresh: bool = False):
+        from .generations import Folder
+
+        self.folder = Folder(path)
+        self.fresh = fresh
+        self.store: OxigraphStore | None = None
+        self.manifest: dict[str, Any] | None = None
+        self.base_manifest: dict[str, Any] | None = None
+        self.base_was_empty = True
+        self.name = ""
+        self._lock = None
+        self._cancelled = False
+
+    def __enter__(self) -> "FolderWrite":
+        import pyoxigraph as ox
+
+        if self.folder.path.exists() and not self.folder.path.is_dir():
+            raise StoreError(f"{self.folder.path} is a file, not a store folder", "give a folder path to --store")
+        self._lock = self.folder.write_lock()
+        try:
+            self.folder.collect()
+            current = self.folder.current()
+            base = (self.folder.path / current if current else
+                    self.folder.path if self.folder.is_legacy() else None)
+            self.base_manifest = self.folder.manifest(current) if current else None
+            self.base_was_empty = base is None
+            self.name = self.folder.next_name()
+            build = self.folder.path / f"{self.name}.build"
+            if base is not None and not self.fresh:
+                ro = ox.Store.read_only(str(base))
+                try:
+                    ro.backup(str(build))
+                finally:
+                    del ro
+            self.store = OxigraphStore(build, read_only=False)
+        except BaseException as exc:
+            self._abort()
+            raise _write_error(self.folder.path, exc) from None
+        return self
+
+    def cancel(self) -> None:
+        """Write nothing after all: the current generation stays, no new one is published."""
+        self._cancelled = True
+
+    def restart_fresh(self) -> None:
+        """Start this write over from an empty store (a rebuild) instead of a copy of the current one."""
+        import shutil
+
+        assert self.store is not None
+        build = self.store.path
+        self.store.close()
+        shutil.rmtree(build, ignore_errors=True)
+        self.fresh = True
+        self.store = OxigraphStore(build, read_only=False)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is None and self._cancelled:
+            self._abort()
+            return False
+        if exc_type is not None:
+            self._abort()
+            if isinstance(exc, (OSError, RuntimeError)):
+                raise _write_error(self.folder.path, exc) from None
+            return False
+        try:
+            assert self.store is not None
+            self.store.seal(self.folder.path / self.name)
+            self.folder.publish(self.name, self.manifest)
+        except BaseException as exc:
+            self._abort()
+            raise _write_error(self.folder.path, exc) from None
+        try:
+            self.folder.collect()
+        except OSError:
+            pass  # garbage stays until the next write; the new generation is already published
+        finally:
+            self._unlock()
+        return False
+
+    def _abort(self) -> None:
+        import shutil
+
+        if self.store is not None:
+            try:
+                self.store.close()
+            except Exception:  # noqa: BLE001 - cleaning up after a failure already being reported
+                pass
+        try:
+            published = self.folder.current() == self.name
+        except StoreError:
+            published = False
+        if self.name and not published:
+            for suffix in (".build", ""):
+                shutil.rmtree(self.folder.path / f"{self.name}{suffix}", ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def _write_error(path: Path, exc: BaseException) -> BaseException:
+    """A failed write as a one-line StoreError (disk full, read-only folder...); nothing changed."""
+    if isinstance(exc, (StoreError, QueryError)) or not isinstance(exc, (OSError, RuntimeError)):
+        return exc
+    import errno
+
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _first_line(exc)
+    hint = "check the folder is writable"
+    if getattr(exc, "errno", None) == errno.ENOSPC or "No space left" in str(exc):
+        reason, hint = "no space left on the device", "free some disk space and run the command again"
+    elif getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM) or "Read-only file system" in str(exc) \
+            or "Permission denied" in str(exc):
+        hint = "the folder or its disk is read-only: choose a writable --store folder"
+    return StoreError(f"cannot write the store {path}: {reason}; nothing was changed", hint)
 
 
 # ---------------------------------------------------------------------------- remote endpoints
@@ -423,6 +624,9 @@ def _json_to_oxigraph(b: dict):
     return ox.Literal(b["value"])
 
 
+STAGING_PREFIX = "urn:computekg:staging:"  # graphs a remote load fills before moving them into place
+
+
 class RemoteStore:
     """A SPARQL 1.1 endpoint over HTTP (the SPARQL 1.1 Protocol), for graphs that outgrow one machine.
 
@@ -521,7 +725,8 @@ class RemoteStore:
         """Every quad, as N-Quads (graph names kept), sorted."""
         import pyoxigraph as ox
 
-        rows = self._raw_select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        rows = self._raw_select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+                                f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }} }}')
         lines = set()
         for b in rows:
             g = _json_to_oxigraph(b["g"]) if "g" in b else ox.DefaultGraph()
@@ -531,7 +736,7 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         rows = self._raw_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(b["g"]["value"] for b in rows)
+        return sorted(b["g"]["value"] for b in rows if not b["g"]["value"].startswith(STAGING_PREFIX))
 
     def is_empty(self) -> bool:
         return not self._raw_select("SELECT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 1")

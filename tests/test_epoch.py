@@ -240,8 +240,14 @@ def test_every_epoch_triple_is_in_the_epoch_graph_and_no_epoch_leaves_it_out(com
 # ---------------------------------------------------------------------------- validation
 
 def test_validate_lists_unmapped_names_for_a_curator(runner):
-    result = runner.invoke(main, ["validate", str(FIXTURES)])
+    # Issue 12: by default the notes are one line with their count; --notes lists them.
+    summary = runner.invoke(main, ["validate", str(FIXTURES)])
+    assert summary.exit_code == 0, summary.output
+    notes = [line for line in summary.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "list them with --notes" in notes[0], summary.stderr
+    result = runner.invoke(main, ["validate", "--notes", str(FIXTURES)])
     assert result.exit_code == 0, result.output
+    assert int(notes[0].split()[1]) == sum(1 for line in result.stderr.splitlines() if line.startswith("note:"))
     assert "Epoch AI name 'Tesla' matches no company; added as company 'tesla'" in result.stderr
     assert "Epoch AI name 'Digital Realty' matches no company" in result.stderr
     assert "'Cloud'" not in result.stderr                      # mapped to null: not a company

@@ -147,6 +147,35 @@ def file_digest_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
     files, _ = iter_files(paths)
     return files
 
+MAX_NESTING = 64  # far deeper than any record needs; parsers recurse per level
+
+
+def nesting_problem(text: str, display: str, limit: int = MAX_NESTING) -> Problem | None:
+    """A problem naming the line where brackets (``[`` ``{``, outside quoted strings) nest deeper
+    than ``limit``, before a recursive parser runs out of stack on it; None when the text is fine."""
+    depth, line, quote, i, n = 0, 1, "", 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c in "[{":
+            depth += 1
+            if depth > limit:
+                return Problem(display, line, "", "", f"nested more than {limit} levels deep; records need "
+                               "only a few levels, so the file is not read")
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
 def header_columns(head: str) -> set[str]:
     """The column names in a CSV header line (for ``detect``)."""
     import csv

@@ -63,8 +63,11 @@ def parse_text(text: str, display: str) -> tuple[object, list[Problem]]:
         if exc.context and exc.problem:
             what = f"{exc.context}, {exc.problem}"
         return None, [Problem(display, line, "", "", f"YAML syntax error: {what}")]
-    except yaml.YAMLError as exc:
-        return None, [Problem(display, 0, "", "", f"YAML syntax error: {exc}")]
+    except yaml.YAMLError as exc:  # e.g. a reader error: a character YAML does not allow
+        position = getattr(exc, "position", None)
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else 0
+        what = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, [Problem(display, line, "", "", f"YAML syntax error: {what}")]
 
 
 # Reviewed alias tables for Epoch AI's datasets (data/epoch/aliases.yaml): a top-level mapping
@@ -144,10 +147,25 @@ class TextLoader:
 
     def read(self, path: Path, display: str) -> ReadResult:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:  # name the line of the first byte that is not UTF-8
+            line = raw[:exc.start].count(b"\n") + 1
+            column = exc.start - raw.rfind(b"\n", 0, exc.start)
+            return ReadResult(problems=[Problem(display, line, "", "", f"not UTF-8 text: byte {raw[exc.start]:#04x} "
+                                                f"at column {column}; save the file as UTF-8")])
+        except OSError as exc:
             return ReadResult(problems=[Problem(display, 0, "", "", f"cannot read file: {exc}")])
-        return self.read_text(text, display)
+        from . import nesting_problem
+
+        deep = nesting_problem(text, display)
+        if deep is not None:
+            return ReadResult(problems=[deep])
+        try:
+            return self.read_text(text, display)
+        except RecursionError:  # block nesting (``- - - ...``) has no brackets to count first
+            return ReadResult(problems=[Problem(display, 1, "", "", "nested too deeply to read; records need "
+                                                "only a few levels, so the file is not read")])
 
     def read_text(self, text: str, display: str) -> ReadResult:  # pragma: no cover - abstract
         raise NotImplementedError

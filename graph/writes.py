@@ -1,0 +1,249 @@
+"""Writes to a persistent store, all or nothing: ``load``, ``load --replace`` and ``unload``.
+
+A store folder is written as a new generation that is published in one step
+(:class:`graph.store.FolderWrite`): readers keep answering from the current one, and a process
+killed at any moment leaves the store as it was before or as it is after, derived graphs included.
+Each generation records the record files it holds (path and SHA-256), so ``unload FILE`` and
+re-loading a changed FILE rebuild exactly the store the remaining files give.
+
+A SPARQL endpoint is written through staging graphs: the new triples go in bounded chunks into
+fresh graphs named ``urn:computekg:staging:...`` that no record refers to, then one SPARQL Update
+request moves them into place. A server (or this process) stopped before that request leaves
+the target graphs as they were.
+
+Options for compiling (``epoch=``, ``sources=``...) pass through to
+:func:`graph.build.compile_paths` unchanged and are recorded with the generation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from .build import Progress, _existing_names, _noop, compile_paths, fill_store
+from .errors import Problem, Report, StoreError, ValidationFailed
+from .store import STAGING_PREFIX, FolderWrite, OxigraphStore, backend_for
+
+CHUNK_LINES = int(os.environ.get("COMPUTEKG_SPARQL_CHUNK", "20000") or 20000)  # triples per INSERT DATA request
+CHUNK_BYTES = 4_000_000  # and at most about this many bytes
+
+
+@dataclass
+class WriteResult:
+    """What a write did: its validation report, and what changed."""
+
+    report: Report = field(default_factory=Report)
+    action: str = "loaded"  # loaded, replaced, reloaded, unloaded, unchanged
+    files: list[str] = field(default_factory=list)  # the files the store now holds (when known)
+    notes: list[str] = field(default_factory=list)
+
+
+def _files_of(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
+    from .loaders import iter_files
+
+    files, problems = iter_files(paths)
+    return [f.resolve() for f in files], problems
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _manifest(files: Sequence[Path], options: dict[str, Any]) -> dict[str, Any]:
+    return {"version": 1, "files": {str(f): _digest(f) for f in sorted(set(files))},
+            "options": {k: (list(v) if isinstance(v, (tuple, list)) else v) for k, v in sorted(options.items())}}
+
+
+def load_into(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike], *, replace: bool = False,
+              progress: Progress = _noop, **options: Any) -> WriteResult:
+    """Validate ``paths`` and load them into a store folder or SPARQL endpoint, all or nothing.
+
+    Without ``replace`` the records are added to what the store holds; files the store already
+    holds are replaced by their new content (the whole store is rebuilt from its files), and
+    files it holds unchanged are a no-op (``action == "unchanged"``). Raises
+    :class:`ValidationFailed` (nothing written) when anything is wrong.
+    """
+    if backend_for(store_path) == "sparql":
+        return _load_remote(str(store_path), paths, replace=replace, progress=progress, **options)
+    files, problems = _files_of(paths)
+    if problems:
+        raise ValidationFailed(problems)
+    with FolderWrite(store_path, fresh=replace) as w:
+        held = None if replace else (w.base_manifest or {}).get("files")
+        if held is not None and any(str(f) in held for f in files):
+            new = {str(f): _digest(f) for f in files}
+            if all(held.get(k) == v for k, v in new.items()):
+                w.cancel()
+                return WriteResult(action="unchanged", files=sorted(held))
+            # Files the store holds, changed: rebuild from every file it holds, with their new content.
+            rest = [Path(p) for p in held if p not in new]
+            return _rebuild(w, rest + files, options, progress, action="reloaded", held=held)
+        known = None
+        if not replace and not w.base_was_empty:
+            known = _existing_names(w.store)
+            known = known if any(known.values()) else None
+        compiled = compile_paths(list(paths), progress=progress, known=known, **options)
+        progress(f"loading {len(compiled.graph)} triples")
+        fill_store(w.store, compiled)
+        if replace or w.base_was_empty:
+            w.manifest = _manifest(files, options)
+        elif held is not None:
+            w.manifest = _manifest([Path(p) for p in held] + files, options)
+        # else: a store from an earlier version, which never said what it holds: no manifest
+        return WriteResult(compiled.report, "replaced" if replace else "loaded",
+                           sorted((w.manifest or {}).get("files", {})))
+
+
+def unload_from(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike], *,
+                progress: Progress = _noop) -> WriteResult:
+    """Remove the records of ``paths`` (files the store holds): the store becomes exactly what its
+    remaining files give. Raises :class:`StoreError` for files it does not hold, and
+    :class:`ValidationFailed` (nothing changed) when the remaining records refer to what goes."""
+    if backend_for(store_path) == "sparql":
+        raise StoreError("unload works on store folders only",
+                         "for a SPARQL endpoint, load the files to keep with `load --replace`")
+    targets = []
+    for p in paths:
+        path = Path(p)
+        targets.extend(_files_of([path])[0] if path.exists() else [path.resolve()])
+    with FolderWrite(store_path, fresh=True) as w:
+        held = (w.base_manifest or {}).get("files")
+        if held is None:
+            raise StoreError(f"{store_path} does not record which files it holds (made by an earlier version)",
+                             f"fill it again with `computekg --store {store_path} load --replace PATH...`")
+        missing = [str(t) for t in targets if str(t) not in held]
+        if missing or not targets:
+            listing = ", ".join(sorted(held)) or "nothing"
+            raise StoreError(f"the store holds no file {missing[0] if missing else ''}; it holds: {listing}",
+                             "give a file path as it was loaded")
+        rest = [Path(p) for p in held if p not in {str(t) for t in targets}]
+        options = (w.base_manifest or {}).get("options", {})
+        return _rebuild(w, rest, options, progress, action="unloaded", held=held)
+
+
+def _rebuild(w: FolderWrite, files: list[Path], options: dict[str, Any], progress: Progress, *,
+             action: str, held: dict[str, str]) -> WriteResult:
+    """Fill the (fresh) generation from exactly ``files``; note those changed since they were loaded."""
+    from .build import derive, load_ontology
+
+    gone = [str(f) for f in files if not f.exists()]
+    if gone:
+        raise StoreError(f"{gone[0]} is held by the store but no longer exists, so the store cannot be "
+                         "rebuilt without it", "unload it too, or put it back")
+    if not w.fresh:
+        w.restart_fresh()
+    notes = [f"also re-read {f} (changed since it was loaded)" for f in files
+             if str(f) in held and held[str(f)] != _digest(f) and action == "unloaded"]
+    report = Report()
+    if files:
+        compiled = compile_paths(files, progress=progress, **options)
+        progress(f"loading {len(compiled.graph)} triples")
+        fill_store(w.store, compiled)
+        report = compiled.report
+    else:
+        load_ontology(w.store)
+        derive(w.store)
+    w.manifest = _manifest(files, options)
+    return WriteResult(report, action, sorted(w.manifest["files"]), notes)
+
+
+# ---------------------------------------------------------------------------- SPARQL endpoints
+
+def _chunks(lines: list[str], max_lines: int | None = None, max_bytes: int = CHUNK_BYTES):
+    """N-Triples lines in bounded chunks; every line with a blank node goes in the first chunk,
+    so that a blank node stays one node (labels are scoped to one request)."""
+    max_lines = max_lines or CHUNK_LINES
+    blank = [line for line in lines if "_:" in line]
+    plain = [line for line in lines if "_:" not in line]
+    chunk, size = list(blank), sum(len(line) for line in blank)
+    for line in plain:
+        if chunk and (len(chunk) >= max_lines or size + len(line) > max_bytes):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line)
+    if chunk:
+        yield chunk
+
+
+def _load_remote(url: str, paths: Sequence[str | os.PathLike], *, replace: bool, progress: Progress,
+                 **options: Any) -> WriteResult:
+    import pyoxigraph as ox
+
+    from .store import RemoteStore
+
+    remote = RemoteStore(url, read_only=False)
+    _drop_stale_staging(remote)
+    if replace:
+        known = None
+    else:
+        known = _existing_names(remote)
+        known = known if any(known.values()) else None
+    compiled = compile_paths(list(paths), progress=progress, known=known, **options)
+    # Build the new content locally (in memory), as a store folder would hold it.
+    local = OxigraphStore()
+    fill_store(local, compiled)
+    by_graph: dict[str, list[str]] = {}
+    for q in local._store.quads_for_pattern(None, None, None):
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        by_graph.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    run = f"{STAGING_PREFIX}{int(time.time())}-{uuid.uuid4().hex}"
+    staging = {g: f"{run}/{i}" for i, g in enumerate(sorted(by_graph))}
+    total = sum(len(v) for v in by_graph.values())
+    progress(f"staging {total} triples at {url}")
+    try:
+        for g, lines in sorted(by_graph.items()):
+            for chunk in _chunks(sorted(lines)):
+                remote.update(f"INSERT DATA {{ GRAPH <{staging[g]}> {{\n" + "\n".join(chunk) + "\n} }")
+        # One request moves everything into place: the server applies it whole or not at all.
+        ops = []
+        if replace:
+            ops.append("DROP SILENT DEFAULT")
+            ops.append(f'DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                       f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+        for g in sorted(by_graph):
+            target = "DEFAULT" if g == "" else f"GRAPH <{g}>"
+            # The ontology is replaced by the current one. Derived relations: replace recomputes them
+            # all; an added batch adds its own (the derive rules read one deal's own triples, so the
+            # relations of old + new records are those of the old plus those of the new).
+            if replace or _is_ontology(g):
+                ops.append(f"MOVE SILENT GRAPH <{staging[g]}> TO {target}")
+            else:
+                ops.append(f"ADD SILENT GRAPH <{staging[g]}> TO {target}")
+                ops.append(f"DROP SILENT GRAPH <{staging[g]}>")
+        remote.update(" ;\n".join(ops))
+    except BaseException:
+        try:
+            for s in staging.values():
+                remote.update(f"DROP SILENT GRAPH <{s}>")
+        except Exception:  # noqa: BLE001 - the endpoint is gone; the next load drops stale staging
+            pass
+        raise
+    return WriteResult(compiled.report, "replaced" if replace else "loaded")
+
+
+def _is_ontology(g: str) -> bool:
+    from .vocab import ONTOLOGY_GRAPH
+
+    return g == ONTOLOGY_GRAPH
+
+
+def _drop_stale_staging(remote, max_age_s: int = 3600) -> None:
+    """Drop staging graphs that loads killed before their last request left behind (over an hour old)."""
+    rows = remote._raw_select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                              f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+    now = time.time()
+    for b in rows:
+        g = b["g"]["value"]
+        stamp = g[len(STAGING_PREFIX):].split("-", 1)[0]
+        if stamp.isdigit() and now - int(stamp) > max_age_s:
+            remote.update(f"DROP SILENT GRAPH <{g}>")
