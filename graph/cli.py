@@ -95,7 +95,7 @@ class State:
 
                 self._store = open_store(self.store_path, read_only=True)
             else:
-                from .build import cached_store
+                from .cache import cached_store
 
                 self._store = cached_store(self.data or None, epoch=self.epoch, progress=self.progress)
         return self._store
@@ -283,13 +283,20 @@ def facilities(state: State, fmt: str) -> None:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable (?NAME) to a text value; repeatable.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--allow-service", "allow_service", is_flag=True,
+              help="Let SERVICE clauses send requests to the endpoints they name (refused otherwise).")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop a query that runs longer than SECONDS (exit 1).")
 @format_option(choices=("table", "csv", "tsv", "json"))
 @pass_state
-def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool, fmt: str) -> None:
+def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool,
+          allow_service: bool, timeout: float | None, fmt: str) -> None:
     """Run SPARQL: text, a file (-f), or a named query.
 
     SELECT, ASK, CONSTRUCT and DESCRIBE work; the ontology's prefixes (ckg:, schema:, prov:,
     org:, xsd:...) are predeclared. Values given with -p are bound as literals, never pasted.
+    A named query checks its parameters (names and forms, e.g. dates as YYYY-MM-DD). Updates
+    are not accepted (use `load`); SERVICE is refused unless --allow-service.
 
     \b
     Examples:
@@ -304,6 +311,7 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
     if list_:
         write_rows([{"name": n.name, "summary": n.summary, "params": n.params} for n in q.user_queries()], fmt)
         return
+    named = None
     if file:
         text = Path(file).read_text(encoding="utf-8")
     elif sparql is None:
@@ -311,14 +319,18 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
     elif q.looks_like_query(sparql):
         text = sparql
     else:
-        text = q.get(sparql).text
+        named = q.get(sparql)
+        text = named.text
     bindings = {}
     for p in params:
         key, sep, value = p.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p/--param")
         bindings[key.strip().lstrip("?$")] = value
-    result = q.run(state.store(), text, bindings)
+    if named is not None:
+        bindings = q.check_params(named, bindings)
+    q.check_read_query(text, allow_service=allow_service)
+    result = q.run(state.store(), text, bindings, timeout=timeout)
     if isinstance(result, bool):
         write_rows([{"boolean": result}], fmt)
     elif isinstance(result, Rows):

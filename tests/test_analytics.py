@@ -125,7 +125,7 @@ def crafted(tmp_path):
 
 @pytest.fixture
 def crafted_store(crafted):
-    from graph.build import cached_store
+    from graph.cache import cached_store
 
     return cached_store([crafted])
 

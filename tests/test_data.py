@@ -326,3 +326,100 @@ def test_stargate_norway_is_one_venture_seen_from_two_sides(runner, companies):
     microsoft = company_deals(runner, "Microsoft")["microsoft-aker-nscale-narvik-2025"]
     assert microsoft["provider"] == "aker-nscale-jv" and microsoft["facilities"] == ["stargate-norway"]
     assert "aker-nscale-jv" in companies
+
+
+# ---------------------------------------------------------------------------- deals announced in 2026 (d-2026 pass)
+# Each pins facts of a deal added from the 2026 search, as its sources state them.
+
+def test_2026_google_rents_spacex_gpus_by_the_month(runner):
+    d = company_deals(runner, "Google Cloud")["google-xai-spacex-cloud-2026-06"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("cloud_capacity", "xai", "google", "customer")
+    price = headline(d["price"])
+    assert (price["amount"], price["currency"], price["per"]) == (920_000_000, "USD", "month")
+    gpus = headline(d["accelerators"])
+    assert (gpus["count"], gpus["qualifier"]) == (110_000, "approx")
+    assert {v["qualifier"] for v in d["accelerators"]} == {"approx", "at_least"}     # WSJ: at least 110,000
+    assert (d["announced"], d["start"], d["end"], d["status"]) == ("2026-06-05", "2026-10", "2029-06", "signed")
+    # in force only inside October 2026 .. June 2029
+    assert "google-xai-spacex-cloud-2026-06" in company_deals(runner, "Google", "--as-of", "2029-06-30")
+    assert "google-xai-spacex-cloud-2026-06" not in company_deals(runner, "Google", "--as-of", "2026-09-30")
+    assert "google-xai-spacex-cloud-2026-06" not in company_deals(runner, "Google", "--as-of", "2029-07-01")
+
+
+def test_2026_reflection_rents_colossus_2(runner):
+    d = company_deals(runner, "Reflection")["reflection-xai-colossus-2-2026"]
+    assert (d["provider"], d["customer"], d["facilities"]) == ("xai", "reflection-ai", ["colossus-2"])
+    price = headline(d["price"])
+    assert (price["amount"], price["per"]) == (150_000_000, "month")
+    values = {(v["amount"], v["qualifier"], v["headline"]) for v in d["total_value"]}
+    assert values == {(6_300_000_000, "approx", True), (6_300_000_000, "up_to", False)}
+    assert (d["announced"], d["start"], d["end"]) == ("2026-06-22", "2026-07-01", "2029")
+    # xAI (inside SpaceX) now sells compute to three outside labs and Google
+    customers = {x["customer"] for x in company_deals(runner, "xAI").values() if x["role"] == "provider"}
+    assert {"anthropic", "google", "reflection-ai"} <= customers
+
+
+def test_2026_chevron_unit_sells_kilby_power_to_microsoft(runner):
+    d = company_deals(runner, "Microsoft")["microsoft-chevron-kilby-ppa-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("power_purchase", "energy-forge-one", "microsoft")
+    assert d["facilities"] == ["project-kilby"]
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (2670, "approx")
+    assert power["source"] == "https://targetednews.com/pr_display.php?pr_id=9652592"     # Chevron's release
+    assert (d["announced"], d["start"], d["end"]) == ("2026-06-22", "2028", None)
+    assert d["sources"][0]["kind"] == "company_release"
+    # the signer is Chevron's subsidiary: Chevron shows it only with --roll-up
+    assert "microsoft-chevron-kilby-ppa-2026" not in company_deals(runner, "Chevron")
+    assert "microsoft-chevron-kilby-ppa-2026" in company_deals(runner, "Chevron", "--roll-up")
+
+
+def test_2026_national_grid_buys_into_the_kilby_developer(runner):
+    d = company_deals(runner, "Joulent")["nationalgrid-joulent-invest-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("investment", "national-grid-ventures", "joulent")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"], value["qualifier"]) == (1_750_000_000, "USD", None)
+    assert d["announced"] == "2026-07-01"
+    site = cli_json(runner, "--no-epoch", "facility", "Project Kilby")[0]
+    assert {x["id"] for x in site["deals"]} == {"microsoft-chevron-kilby-ppa-2026", "nationalgrid-joulent-invest-2026"}
+
+
+def test_2026_applied_digital_leases_to_unnamed_hyperscalers(runner):
+    deals = company_deals(runner, "Applied Digital")
+    df1, pf3, df2 = (deals[f"applieddigital-hyperscaler-{k}-2026"] for k in ("df1", "pf3", "df2"))
+    for d, mw, money in ((df1, 300, 7_500_000_000), (pf3, 300, 7_500_000_000), (df2, 210, 5_200_000_000)):
+        assert (d["kind"], d["provider"], d["role"]) == ("lease", "applied-digital", "provider")
+        assert headline(d["power_mw"])["value"] == mw
+        value = headline(d["total_value"])
+        assert (value["amount"], value["qualifier"]) == (money, "approx")
+    assert df1["customer"] == pf3["customer"] == "unnamed-hyperscaler-delta-forge-1"   # same tenant per sources
+    assert df2["customer"] == "unnamed-hyperscaler-delta-forge-2"
+    assert (df1["announced"], df1["start"], df2["start"]) == ("2026-04-23", "2027", "2028")
+    for d in (df1, df2):
+        assert any(s["kind"] == "filing" and s["url"].startswith("https://www.sec.gov/Archives/edgar/data/1144879/")
+                   for s in d["sources"])
+
+
+def test_2026_openai_first_customer_of_tcs_hypervault(runner):
+    d = company_deals(runner, "TCS HyperVault")["openai-tcs-hypervault-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("lease", "tcs", "openai")
+    assert headline(d["power_mw"])["value"] == 100          # the first phase, not the 1 GW option
+    assert (d["announced"], d["status"]) == ("2026-02-19", "announced")
+    assert "openai-tcs-hypervault-2026" in company_deals(runner, "OpenAI")
+
+
+def test_2026_aes_google_ppa_records_no_invented_capacity(runner):
+    d = company_deals(runner, "AES")["google-aes-wilbarger-ppa-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("power_purchase", "aes", "google")
+    assert d["facilities"] == ["google-wilbarger"]
+    assert d["power_mw"] == [] and d["total_value"] == []    # neither was disclosed
+    assert d["announced"] == "2026-02-24"
+    assert any(s["kind"] == "company_release" and s["url"].startswith("https://www.prnewswire.com/")
+               for s in d["sources"])
+
+
+def test_2026_cpp_edgeconnex_amounts_disagree(runner):
+    d = company_deals(runner, "Canada Pension Plan Investment Board")["cpp-edgeconnex-invest-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("investment", "cpp-investments", "edgeconnex")
+    amounts = {v["amount"]: v["headline"] for v in d["total_value"]}
+    assert amounts == {1_750_000_000: True, 2_400_000_000: False}
+    assert d["announced"] == "2026-07"

@@ -16,7 +16,7 @@ RANKS = {
     "shacl": 4,
     "store": 5,
     "query": 6,
-    "build": 7,
+    "build": 7, "cache": 7.5,
     "lookup": 8, "export": 8, "facilities": 8,
     "analytics": 9,
     "layout": 9, "render": 10, "page": 10,
@@ -96,7 +96,7 @@ def test_leaves_import_nothing_of_the_package():
 
 def test_heavy_modules_are_imported_lazily_on_the_lookup_path():
     """Modules the lookup path loads must not import heavy libraries at module level."""
-    lookup_path = ["cli", "output", "lookup", "query", "store", "build", "errors", "vocab", "dates", "ontology",
+    lookup_path = ["cli", "output", "lookup", "query", "store", "build", "cache", "errors", "vocab", "dates", "ontology",
                    "loaders", "__main__"]
     for path in _all_modules():
         if _module_name(path) not in lookup_path:

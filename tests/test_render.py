@@ -78,7 +78,7 @@ deals:
 # ---------------------------------------------------------------------------- helpers
 
 def store_for(*paths):
-    from graph.build import cached_store
+    from graph.cache import cached_store
 
     return cached_store([str(p) for p in paths])
 
