@@ -21,6 +21,7 @@ RANKS = {
     "analytics": 9,
     "layout": 9, "render": 10, "page": 10,
     "output": 11,
+    "site": 11.5,
     "cli": 12, "__main__": 13,
 }
 HEAVY = {"rdflib", "networkx", "pyvis", "pyshacl", "yaml", "jinja2"}
