@@ -70,7 +70,7 @@ def bundled_site(tmp_path_factory, bundled_store):
 
 @pytest.fixture(scope="module")
 def evil_site(tmp_path_factory):
-    from graph.build import cached_store
+    from graph.cache import cached_store
     from graph.site import build_site
 
     records = tmp_path_factory.mktemp("evil") / "evil.yaml"
@@ -322,7 +322,7 @@ def test_cli_site_writes_replaces_and_refuses_foreign_folders(tmp_path, runner, 
 
 
 def test_one_page_at_a_time_for_a_server(small_data):
-    from graph.build import cached_store
+    from graph.cache import cached_store
     from graph.site import NotFound, Site, content_type
 
     site = Site(cached_store([str(small_data)]))
@@ -336,3 +336,246 @@ def test_one_page_at_a_time_for_a_server(small_data):
     assert content_type("company/acme-ai/index.ttl").startswith("text/turtle")
     assert content_type("downloads/computekg.nt.gz") == "application/gzip"
     assert set(site.paths()) >= {"index.html", "company/acme-ai/index.html", "deal/acme-bigcloud-lease/index.ttl"}
+
+
+# ---------------------------------------------------------------------------- in a real browser
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: install Debian's chromium package to run the browser tests "
+                    "(tests/run.sh does so on CI)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+class Session:
+    """A browser context confined to one site folder: any other request is refused and recorded."""
+
+    def __init__(self, browser, root: Path, viewport=(1280, 900)):
+        self.root = root.resolve()
+        self.prefix = self.root.as_uri() + "/"
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+
+        def route(r):
+            if r.request.url.startswith(self.prefix) or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def goto(self, path: str):
+        self.page.goto(self.prefix + path)
+        return self.page
+
+    def here(self) -> str:
+        return self.page.url[len(self.prefix):]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def session(browser):
+    made = []
+
+    def make(root, **kw):
+        s = Session(browser, root, **kw)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+def test_browse_search_company_deal_facility_map_timeline_graph(bundled_site, session):
+    out, _ = bundled_site
+    s = session(out)
+    page = s.goto("index.html")
+    page.fill("#site-q", "xAI")
+    page.wait_for_selector("#site-results li[role=option]")
+    first = page.inner_text("#site-results li[role=option]")
+    assert first.startswith("xAI")
+    page.press("#site-q", "ArrowDown")
+    with page.expect_navigation():
+        page.press("#site-q", "Enter")  # the keyboard opens the highlighted result
+    assert s.here() == "company/xai/index.html"
+    assert page.inner_text("h1") == "xAI"
+    assert page.wait_for_function("() => window.__ready === true")  # the neighbourhood graph drew
+    row = page.locator("#deals tbody tr", has=page.locator("a", has_text="anthropic-xai-colossus-1"))
+    assert "provider" in row.inner_text() and "disputed" in row.inner_text()
+    with page.expect_navigation():
+        row.locator("th a").click()
+    assert s.here() == "deal/anthropic-xai-colossus-1/index.html"
+    figures = page.inner_text(".figures-table")
+    assert "disputed" in figures and "about 498 MW" in figures
+    with page.expect_navigation():
+        page.click("#fac-h + ul a")
+    assert s.here() == "facility/colossus-1/index.html"
+    page.wait_for_function("() => document.body.dataset.mapReady === '1'")
+    with page.expect_navigation():
+        page.click("nav[aria-label=Sections] a:text-is('Map')")
+    page.wait_for_function("() => document.body.dataset.mapReady === '1'")
+    with page.expect_navigation():
+        page.click("nav[aria-label=Sections] a:text-is('Timeline')")
+    page.wait_for_function("() => document.body.dataset.ready === '1'")
+    assert page.locator("#months-chart svg rect.bar").count() > 20
+    page.fill("#asof-date", "2027-01-01")
+    page.dispatch_event("#asof-date", "change")
+    in_force = int(page.evaluate("document.body.dataset.asOfRows"))
+    assert in_force > 0 and page.locator("#asof-table tbody tr").count() == in_force
+    with page.expect_navigation():
+        page.click("#asof-graph")
+    assert s.here() == "graph/index.html#as-of=2027-01-01"
+    page.wait_for_function("() => window.__ready === true && document.body.dataset.stateReady === '1'")
+    assert page.input_value("#g-asof") == "2027-01-01"
+    page.fill("#search", "xAI")
+    page.click('#results button[data-node="c:xai"]')
+    page.wait_for_function("() => document.body.dataset.fragment.indexOf('company=xai') >= 0")
+    with page.expect_navigation():
+        page.click("#g-company-page")
+    assert s.here() == "company/xai/index.html"
+    assert s.outside == [] and s.errors == []
+
+
+def test_graph_view_state_round_trips_through_the_fragment(bundled_site, session, bundled_store):
+    out, _ = bundled_site
+    s = session(out)
+    page = s.goto("graph/index.html#company=anthropic&kinds=lease,investment&facilities=0")
+    page.wait_for_function("() => window.__ready === true && document.body.dataset.stateReady === '1'")
+    kinds = page.eval_on_selector_all("#filter-kinds label", "ls => ls.map(l => [l.querySelector('span:not(.swatch)')"
+                                      ".textContent, l.querySelector('input').checked])")
+    assert {k for k, on in kinds if on} == {"lease", "investment"}
+    assert not page.is_checked("#filter-other input")
+    assert "Anthropic" in page.inner_text("#panel")
+    shown = page.evaluate("[document.body.dataset.shownNodes, document.body.dataset.shownEdges]")
+    # change a filter: the address follows
+    page.locator("#filter-statuses input").first.uncheck()
+    frag = page.evaluate("window.location.hash")
+    assert "company=anthropic" in frag and "statuses=" in frag and "kinds=" in frag
+    shown2 = page.evaluate("[document.body.dataset.shownNodes, document.body.dataset.shownEdges]")
+    # the copied link opens the same view in a fresh page
+    t = session(out)
+    p2 = t.goto("graph/index.html" + frag)
+    p2.wait_for_function("() => window.__ready === true && document.body.dataset.stateReady === '1'")
+    assert p2.evaluate("[document.body.dataset.shownNodes, document.body.dataset.shownEdges]") == shown2 != shown
+    assert "Anthropic" in p2.inner_text("#panel")
+    # as-of keeps only the deals in force on the date
+    p3 = t.goto("graph/index.html#as-of=2026-06-01")
+    p3.wait_for_function("() => window.__ready === true && document.body.dataset.stateReady === '1'")
+    deals = p3.evaluate("Array.from(new Set(network.body.data.edges.get().map(e => e.id.split(':')[0])))")
+    import datetime as dt
+
+    from graph.lookup import fetch_deals
+    from graph.site.data import date_period
+
+    by_id = {d["id"]: d for d in fetch_deals(bundled_store)}
+    on = dt.date(2026, 6, 1)
+    expected = {i for i, d in by_id.items() if date_period(d["start"]) and date_period(d["end"])
+                and date_period(d["start"]).first <= on <= date_period(d["end"]).last}
+    drawn = {d for d in deals if d in by_id}
+    assert drawn and drawn <= expected
+    assert s.outside == t.outside == [] and s.errors == t.errors == []
+
+
+def test_map_draws_every_facility_with_coordinates(bundled_site, session, bundled_store):
+    out, _ = bundled_site
+    s = session(out)
+    page = s.goto("map/index.html")
+    page.wait_for_function("() => document.body.dataset.mapReady === '1'")
+    ids = page.evaluate("ckgMap.markers.map(m => m.point.id)")
+    from graph.query import run
+
+    expected = {r["id"] for r in run(bundled_store, "SELECT DISTINCT ?id WHERE { ?f a ckg:Facility ; ckg:slug ?id ; "
+                                                   "schema:geo/schema:latitude ?lat }").rows}
+    assert set(ids) == expected and len(ids) == len(expected) > 10
+    # every marker is drawn: itself or inside a cluster on the map, and the clusters count them all
+    drawn = page.evaluate("""() => {
+      const seen = new Map(); let alone = 0, hidden = 0;
+      ckgMap.markers.forEach(m => { const p = ckgMap.map.hasLayer(m) ? m : ckgMap.layer.getVisibleParent(m);
+        if (!p) { hidden++; } else if (p === m) { alone++; } else { seen.set(p, p.getChildCount()); } });
+      let inClusters = 0; seen.forEach(n => { inClusters += n; });
+      return [alone, inClusters, hidden, document.querySelectorAll('.leaflet-overlay-pane path, .marker-cluster').length];
+    }""")
+    assert drawn[2] == 0 and drawn[0] + drawn[1] == len(ids) and drawn[3] > 0
+    # filters: status and country narrow the markers
+    page.select_option("#f-country", "US")
+    n_us = int(page.evaluate("document.body.dataset.mapShown"))
+    assert 0 < n_us < len(ids)
+    # a click on a lone marker opens its facility page
+    page.select_option("#f-country", "")
+    page.evaluate("ckgMap.map.setView([ckgMap.markers[0].point.lat, ckgMap.markers[0].point.lon], 12)")
+    page.wait_for_timeout(400)
+    first = page.evaluate("ckgMap.markers[0].point.id")
+    with page.expect_navigation():
+        page.evaluate("ckgMap.markers[0].fire('click')")
+    assert s.here() == f"facility/{first}/index.html"
+    assert s.outside == [] and s.errors == []
+
+
+def test_hostile_names_show_literally_in_every_page_kind(evil_site, session):
+    out, _ = evil_site
+    s = session(out)
+    checks = {
+        "company/evil/index.html": [EVIL_NAME, "<img src=x onerror=alert(2)>"],
+        "deal/evil-lease/index.html": [EVIL_NAME, "<script>window.__xss4=1</script>", '"><script>window.__xss7=1</script>'],
+        "facility/site-1/index.html": ["<b>Site</b></script><script>window.__xss3=1</script>", "<i>Town</i>"],
+        "company/index.html": [EVIL_NAME],
+        "deal/index.html": [EVIL_NAME],
+        "facility/index.html": ["<b>Site</b>"],
+        "sources/index.html": ["<i>Pub</i>"],
+        "index.html": [EVIL_NAME],
+        "timeline/index.html": [],
+        "map/index.html": [],
+        "graph/index.html#company=evil": [EVIL_NAME],
+    }
+    for path, texts in checks.items():
+        page = s.goto(path)
+        if path.startswith("graph"):
+            page.wait_for_function("() => window.__ready === true && document.body.dataset.stateReady === '1'")
+        if path.startswith("map") or path.startswith("facility/site-1"):
+            page.wait_for_function("() => document.body.dataset.mapReady === '1'")
+        if path.startswith("timeline"):
+            page.wait_for_function("() => document.body.dataset.ready === '1'")
+            page.fill("#asof-date", "2026-01-01")
+            page.dispatch_event("#asof-date", "change")
+            texts = ["evil-lease"]
+        if path.startswith("map"):
+            page.evaluate("ckgMap.markers[0].openTooltip()")
+            assert page.inner_text(".leaflet-tooltip") == "<b>Site</b></script><script>window.__xss3=1</script>"
+        body = page.inner_text("body")
+        for t in texts:
+            assert t in body, (path, t)
+        assert page.evaluate("Object.keys(window).filter(k => k.startsWith('__xss'))") == [], path
+    # the header search shows names as text too
+    page = s.goto("index.html")
+    page.fill("#site-q", "script")
+    page.wait_for_selector("#site-results li[role=option]")
+    assert EVIL_NAME in page.inner_text("#site-results")
+    assert page.evaluate("Object.keys(window).filter(k => k.startsWith('__xss'))") == []
+    assert s.outside == [] and s.errors == []
+
+
+def test_pages_fit_a_phone(bundled_site, session):
+    out, _ = bundled_site
+    s = session(out, viewport=(390, 844))
+    for path in ("index.html", "company/xai/index.html", "deal/anthropic-xai-colossus-1/index.html",
+                 "facility/stargate-abilene/index.html", "map/index.html", "timeline/index.html"):
+        page = s.goto(path)
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, (path, width)  # wide tables scroll inside their own box
+        assert page.is_visible("#site-q")
+    assert s.outside == [] and s.errors == []

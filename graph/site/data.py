@@ -347,13 +347,24 @@ def _cell(v: Any) -> str:
 
 def graph_view(store, data: SiteData, seeds: list[str] | None = None, depth: int = 1,
                max_nodes: int | None = 300) -> dict:
-    """A view of the graph (the ``computekg viz`` component's data), whole or around companies."""
-    from ..render import _facility_rows, assemble_view
+    """A view of the graph (the ``computekg viz`` component's data), whole or around companies.
+
+    Around companies, only their own deals are drawn (a star: the cost of a company page grows
+    with that company's deals, not with the store)."""
+    from ..render import assemble_view
 
     facilities = _graph_facilities(store)
-    view = assemble_view(list(data.companies.values()), facilities, list(data.deals.values()),
-                         seeds=seeds or [], depth=depth, max_nodes=max_nodes, epoch=data.epoch)
-    return view
+    if seeds:
+        ids = sorted({i for s in seeds for i in data.deals_of.get(s, [])})
+        deals = [data.deals[i] for i in ids]
+        parties = {p for d in deals for p in d["parties"]} | set(seeds)
+        companies = [c for c in data.companies.values() if c["id"] in parties]
+        fac_ids = {f for d in deals for f in d["facilities"]}
+        facilities = [f for f in facilities if f["id"] in fac_ids]
+    else:
+        deals, companies = list(data.deals.values()), list(data.companies.values())
+    return assemble_view(companies, facilities, deals, seeds=seeds or [], depth=depth, max_nodes=max_nodes,
+                         epoch=data.epoch)
 
 
 _FACILITY_ROWS: dict[int, list] = {}

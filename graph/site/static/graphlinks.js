@@ -72,6 +72,13 @@
     write();
   });
   window.network.on("deselectNode", function () { focused = null; write(); });
+  document.getElementById("results").addEventListener("click", function (ev) {  // a search hit focuses it
+    var b = ev.target.closest("button[data-node]");
+    if (!b) { return; }
+    var id = b.getAttribute("data-node");
+    focused = id.indexOf("c:") === 0 ? id.slice(2) : null;
+    write();
+  });
   document.getElementById("panel-close").addEventListener("click", function () { focused = null; write(); });
   if (asOf) {
     asOf.addEventListener("change", function () {

@@ -60,7 +60,7 @@
   var markers = cfg.points.map(function (p) {
     var m = L.circleMarker([p.lat, p.lon], {radius: radius(p), color: "#343a40", weight: 1,
                                             fillColor: COLORS[p.status] || "#ffffff", fillOpacity: 0.85});
-    m.bindTooltip(p.name);
+    m.bindTooltip(el("span", p.name));  // a text node: Leaflet treats strings as HTML
     m.on("click", function () {
       if (cfg.single) { return; }
       window.location.href = href(p);

@@ -6,16 +6,17 @@
   var PATHS = {company: "company/", facility: "facility/", deal: "deal/"};
   var q = document.getElementById("site-q"), list = document.getElementById("site-results");
   var form = document.getElementById("site-search");
-  var index = null, loading = false, hits = [], active = -1;
+  var index = null, loading = false, hits = [], active = -1, pending = [];
 
-  function load(then) {
+  function load(then) {  // the index is a site file, read once, when the search is first used
     if (index) { then(); return; }
     if (window.CKG_SEARCH) { prepare(); then(); return; }
+    pending.push(then);
     if (loading) { return; }
     loading = true;
     var s = document.createElement("script");
     s.src = root + "assets/search-index.js";
-    s.onload = function () { prepare(); then(); };
+    s.onload = function () { prepare(); pending.splice(0).forEach(function (f) { f(); }); };
     document.head.appendChild(s);
   }
   function prepare() {
