@@ -132,7 +132,7 @@ def _prune(root: Path, keep: str, max_entries: int = 8) -> None:
     """Keep the cache small: drop the oldest compiled stores beyond ``max_entries``."""
     try:
         entries = sorted((p for p in root.iterdir()
-                          if p.is_dir() and ".tmp-" not in p.name and p.name not in (keep, "index")),
+                          if p.is_dir() and ".tmp-" not in p.name and p.name not in (keep, "index", "git")),  # git: diff's extracted revisions
                          key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return

@@ -328,6 +328,105 @@ def test_stargate_norway_is_one_venture_seen_from_two_sides(runner, companies):
     assert "aker-nscale-jv" in companies
 
 
+# ---------------------------------------------------------------------------- deals announced in 2025 (2025 search)
+# Each check pins facts of a deal added by the 2025 search as its primary source states them
+# (company release, wire copy of one, or the company's own page), read back through the CLI.
+
+def primary_urls(deal):
+    return {s["url"] for s in deal["sources"] if s["kind"] in ("filing", "company_release")}
+
+
+def test_2025_fluidstack_france_memorandum(runner):
+    d = company_deals(runner, "Fluidstack")["fluidstack-france-1gw-mou-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["status"]) == (
+        "other", "government-of-france", "fluidstack", "letter_of_intent")
+    assert d["announced"] == "2025-02-10" and d["start"] == "2026"
+    mw = headline(d["power_mw"])
+    assert (mw["value"], mw["qualifier"]) == (1000, "up_to")
+    chips = headline(d["accelerators"])
+    assert (chips["count"], chips["qualifier"]) == (500_000, "approx")
+    assert mw["source"] in primary_urls(d)
+    # the EUR 10 billion is Fluidstack's capital spending, not a payment between the parties
+    assert d["total_value"] == []
+
+
+def test_2025_aip_consortium_buys_aligned(runner):
+    d = company_deals(runner, "Aligned Data Centers")["aip-aligned-acquisition-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["status"]) == (
+        "acquisition", "aip", "aligned-data-centers", "signed")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"], value["qualifier"]) == (40_000_000_000, "USD", "approx")
+    assert d["announced"] == "2025-10-15"
+    assert value["source"] in primary_urls(d)
+    # the AIP name resolves, and the acquirer's own deals include the joining of Nvidia and xAI
+    aip = company_deals(runner, "AI Infrastructure Partnership")
+    assert "aip-aligned-acquisition-2025" in aip
+
+
+def test_2025_crusoe_tallgrass_wyoming_venture(runner):
+    d = company_deals(runner, "Crusoe")["crusoe-tallgrass-wyoming-2025"]
+    assert d["kind"] == "joint_venture" and d["members"] == ["crusoe", "tallgrass"]
+    assert (d["provider"], d["customer"]) == (None, None)
+    assert headline(d["power_mw"])["value"] == 1800
+    assert d["announced"] == "2025-07-24"
+    assert any(u.startswith("https://www.globenewswire.com/") for u in primary_urls(d))
+
+
+def test_2025_stargate_argentina_is_a_letter_of_intent(runner):
+    d = company_deals(runner, "OpenAI")["openai-sur-energy-argentina-2025"]
+    assert (d["provider"], d["customer"], d["role"], d["status"]) == (
+        "sur-energy", "openai", "customer", "letter_of_intent")
+    mw = headline(d["power_mw"])
+    assert (mw["value"], mw["qualifier"]) == (500, "up_to")
+    assert "https://openai.com/global-affairs/argentinas-ai-opportunity/" in primary_urls(d)
+
+
+def test_2025_macquarie_facility_for_applied_digital(runner):
+    d = company_deals(runner, "Applied Digital")["macquarie-applied-digital-hpc-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == (
+        "investment", "macquarie-asset-management", "applied-digital", "customer")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (5_000_000_000, "up_to")
+    assert d["announced"] == "2025-01-14"
+    assert any("macquarie.com" in u for u in primary_urls(d))
+
+
+def test_2025_aws_xenergy_korean_smr_memorandum(runner):
+    d = company_deals(runner, "AWS")["aws-xenergy-khnp-doosan-smr-2025"]
+    assert d["kind"] == "joint_venture"
+    assert d["members"] == ["aws", "doosan-enerbility", "khnp", "x-energy"]
+    mw = headline(d["power_mw"])
+    assert (mw["value"], mw["qualifier"]) == (5000, "more_than")
+    assert (d["announced"], d["end"], d["status"]) == ("2025-08-25", "2039", "letter_of_intent")
+    assert mw["source"] in primary_urls(d)
+
+
+def test_2025_broadcom_tpu_racks_for_anthropic(runner):
+    d = company_deals(runner, "Anthropic")["broadcom-anthropic-tpu-racks-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == (
+        "chip_supply", "broadcom", "anthropic", "customer")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"]) == (21_000_000_000, "USD")
+    assert (d["announced"], d["end"]) == ("2025-12-11", "2026")
+    assert value["source"] in primary_urls(d)
+
+
+def test_2025_brookfield_france_money_stays_in_terms(runner):
+    """A capital-spending programme is not a deal value (curation rule 8)."""
+    d = company_deals(runner, "Brookfield")["brookfield-data4-france-2025"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("investment", "brookfield", "data4")
+    assert d["total_value"] == [] and "EUR 20 billion" in d["terms"]
+    assert (d["announced"], d["end"]) == ("2025-02-10", "2030")
+    assert primary_urls(d)
+
+
+def test_2025_nvidia_korea_allocations_are_separate_deals(runner):
+    korea = {k: v for k, v in company_deals(runner, "Nvidia").items() if k.startswith("nvidia-") and v["announced"] == "2025-10-31"}
+    customers = {v["customer"] for v in korea.values()}
+    assert customers == {"korea-msit", "samsung-electronics", "sk-group", "hyundai-motor-group", "naver-cloud"}
+    naver = korea["nvidia-naver-cloud-2025"]
+    assert headline(naver["accelerators"])["count"] == 60_000
+
 # ---------------------------------------------------------------------------- deals announced in 2026 (d-2026 pass)
 # Each pins facts of a deal added from the 2026 search, as its sources state them.
 
@@ -423,3 +522,46 @@ def test_2026_cpp_edgeconnex_amounts_disagree(runner):
     amounts = {v["amount"]: v["headline"] for v in d["total_value"]}
     assert amounts == {1_750_000_000: True, 2_400_000_000: False}
     assert d["announced"] == "2026-07"
+
+
+def test_2026_microsoft_takes_crusoe_abilene_expansion_with_disputed_mw(runner):
+    d = company_deals(runner, "Crusoe")["microsoft-crusoe-abilene-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("lease", "crusoe", "microsoft", "provider")
+    assert {v["value"]: v["headline"] for v in d["power_mw"]} == {900: True, 700: False}   # Crusoe vs Bloomberg
+    assert (d["announced"], d["start"]) == ("2026-03-27", "2027")
+    assert d["facilities"] == ["crusoe-abilene-microsoft"]
+
+
+def test_2026_nvidia_thinking_machines_gigawatt_without_invented_value(runner):
+    d = company_deals(runner, "Thinking Machines")["nvidia-thinking-machines-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("chip_supply", "nvidia", "thinking-machines-lab")
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (1000, "at_least")
+    assert d["total_value"] == []          # the "$50B" in headlines is a per-GW rule of thumb, not the deal's value
+    assert (d["announced"], d["start"]) == ("2026-03-10", "2027")
+
+
+def test_2026_nextera_to_acquire_dominion(runner):
+    d = company_deals(runner, "Dominion Energy")["nextera-dominion-acquisition-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("acquisition", "nextera", "dominion", "customer")
+    assert {v["amount"] for v in d["total_value"]} == {66_800_000_000, 67_000_000_000}
+    assert headline(d["total_value"])["amount"] == 66_800_000_000
+    assert (d["announced"], d["status"]) == ("2026-05-18", "announced")
+
+
+def test_2026_softbank_portsmouth_site_is_federal_land_for_10_gw(runner):
+    d = company_deals(runner, "SoftBank")["softbank-doe-portsmouth-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("other", "us-doe", "softbank", "customer")
+    assert headline(d["power_mw"])["value"] == 10_000
+    assert d["total_value"] == []          # the $33B gas plants are SoftBank's own spending
+    assert (d["announced"], d["facilities"]) == ("2026-03-20", ["portsmouth-site"])
+
+
+def test_2026_aep_exercises_bloom_option_separately_from_2024_framework(runner):
+    deals = company_deals(runner, "AEP")
+    d = deals["aep-bloom-cheyenne-2026"]
+    assert (d["provider"], d["customer"]) == ("bloom-energy", "aep")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (2_650_000_000, "approx")
+    assert d["announced"] == "2026-01-08"
+    assert "aep-bloom-fuel-cells-2024" in deals     # the earlier framework stays its own record

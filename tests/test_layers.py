@@ -7,10 +7,10 @@ from pathlib import Path
 
 PKG = Path(__file__).resolve().parent.parent / "graph"
 
-LEAVES = {"errors", "vocab", "dates", "ontology"}
+LEAVES = {"errors", "vocab", "dates", "ontology", "suggest"}
 # Left to right. Modules of one rank may import each other only if listed in ALLOWED_SAME.
 RANKS = {
-    "loaders": 1, "records": 1,
+    "loaders": 1, "records": 1, "select": 1,
     "validate": 2,
     "triples": 3, "epoch": 3, "epoch_triples": 3,
     "shacl": 4,
@@ -22,6 +22,7 @@ RANKS = {
     "layout": 9, "render": 10, "page": 10,
     "output": 11,
     "site": 11.5,
+    "diff": 8, "history": 8.5, "changes": 9, "feed": 11,
     "cli": 12, "__main__": 13,
 }
 HEAVY = {"rdflib", "networkx", "pyvis", "pyshacl", "yaml", "jinja2"}
