@@ -96,7 +96,7 @@
   statusBoxes.forEach(function (b) { b.addEventListener("change", apply); });
   var shown = apply();
   if (cfg.single && shown.length) {
-    map.setView([shown[0].point.lat, shown[0].point.lon], 5);
+    map.setView([shown[0].point.lat, shown[0].point.lon], 4);
     shown[0].bindPopup(popup(shown[0].point)).openPopup();
   } else {
     map.setView([25, 0], 2);
