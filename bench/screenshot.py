@@ -5,6 +5,13 @@ it from file:// with every other request aborted, waits for the page's ready mar
 first named company so its tooltip shows, and saves a 1200x800 PNG.
 
     python bench/screenshot.py [NAME ...] [--depth 1] [-o bench/viz-screenshot.png]
+
+With --site, it builds the website of the bundled data (graph.site) instead and saves the
+README's four screenshots of it: a company page, a deal page, the map and the timeline
+(bench/site-company.png, site-deal.png, site-map.png, site-timeline.png), each opened from
+file:// with every request outside the site refused.
+
+    python bench/screenshot.py --site
 """
 
 from __future__ import annotations
@@ -27,7 +34,10 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", default=["Anthropic"])
     ap.add_argument("--depth", type=int, default=1)
     ap.add_argument("-o", "--output", default=str(HERE / "viz-screenshot.png"))
+    ap.add_argument("--site", action="store_true", help="Screenshots of the website instead of a view.")
     args = ap.parse_args(argv)
+    if args.site:
+        return site_shots()
     from playwright.sync_api import sync_playwright
 
     from graph.cache import cached_store
@@ -46,10 +56,10 @@ def main(argv=None) -> int:
             context.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
             page = context.new_page()
             page.goto(url)
-            page.wait_for_function("window.__ready === true")
+            page.wait_for_function("() => window.__ready === true")
             if first:
                 # let the small view's physics settle, so the hovered node stays under the pointer
-                page.wait_for_function("network.physics.stabilized !== false || !network.physics.options.enabled")
+                page.wait_for_function("() => network.physics.stabilized !== false || !network.physics.options.enabled")
                 x, y = page.evaluate("""(id) => {
                   const d = network.canvasToDOM(network.getPositions([id])[id]);
                   const r = document.getElementById('graph').getBoundingClientRect();
@@ -62,6 +72,40 @@ def main(argv=None) -> int:
             browser.close()
     c = view["meta"]["counts"]
     print(f"wrote {args.output}: {c['nodes']} nodes, {c['edges']} edges, {c['deals']} deals")
+    return 0
+
+
+SITE_SHOTS = [  # page, what to wait for, what to scroll to, file
+    ("company/xai/index.html", "window.__ready === true", "#terms-h", "site-company.png"),
+    ("deal/anthropic-xai-colossus-1/index.html", "() => true", None, "site-deal.png"),
+    ("map/index.html", "document.body.dataset.mapReady === '1'", None, "site-map.png"),
+    ("timeline/index.html", "document.body.dataset.ready === '1'", None, "site-timeline.png"),
+]
+
+
+def site_shots() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from graph.cache import cached_store
+    from graph.site import build_site
+
+    with tempfile.TemporaryDirectory(prefix="ckg-site-shot-") as tmp:
+        out = Path(tmp) / "site"
+        build_site(cached_store(), out)
+        prefix = out.resolve().as_uri() + "/"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            context = browser.new_context(viewport={"width": 1200, "height": 800})
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(prefix) else r.abort())
+            page = context.new_page()
+            for path, ready, scroll, name in SITE_SHOTS:
+                page.goto(prefix + path)
+                page.wait_for_function(ready, timeout=60_000)
+                if scroll:
+                    page.evaluate("(sel) => document.querySelector(sel).scrollIntoView()", scroll)
+                page.screenshot(path=str(HERE / name))
+                print(f"wrote bench/{name}: {path}")
+            browser.close()
     return 0
 
 

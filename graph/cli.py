@@ -357,6 +357,30 @@ def viz(state: State, names: tuple[str, ...], depth: int, kinds, statuses, as_of
         webbrowser.open(path.resolve().as_uri())
 
 
+@main.command()
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), required=True, metavar="DIR",
+              help="The folder to write (created; a site written here before is replaced, all or nothing).")
+@click.option("--base-url", "base_url", metavar="URL",
+              help="Where the site will be published, for canonical links and download addresses in void.ttl.")
+@click.option("--tiles", "tiles", metavar="URL",
+              help="A map tile URL template ({z}/{x}/{y}); without it the map draws bundled country outlines only.")
+@pass_state
+def site(state: State, output: str, base_url: str | None, tiles: str | None) -> None:
+    """Write the static website: a page per company, deal and facility, map, timeline, downloads.
+
+    Every page works offline, from file:// and under any sub-path (relative links only).
+
+    \b
+    Example:
+      computekg site -o public/
+      computekg site -o public/ --base-url https://example.org/computekg/
+    """
+    from .site import build_site
+
+    report = build_site(state.store(), output, base_url=base_url, tiles=tiles, progress=state.progress)
+    note(f"wrote {output}: {report.summary}")
+
+
 # ---------------------------------------------------------------------------- records and stores
 
 def report_notes(notes, listed: bool) -> None:
