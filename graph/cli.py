@@ -634,3 +634,9 @@ def stats(state: State, fmt: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# ---------------------------------------------------------------------------- web server
+from .serve.command import serve as _serve  # noqa: E402  (click only; the server loads when it runs)
+
+main.add_command(_serve)
