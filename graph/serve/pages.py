@@ -74,24 +74,28 @@ class DirectorySource:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root).resolve()
 
-    def __call__(self, path: str, raw_path: str) -> Found:
-        segments = safe_segments(path, raw_path)
-        if segments is None:
-            return None
-        target = self.root.joinpath(*segments)
+    def _inside(self, target: Path) -> Path | None:
+        """The real path of ``target`` when it exists below the root (symlinks followed), else None."""
         try:
             real = target.resolve(strict=True)
         except (OSError, RuntimeError):
             return None
-        if real != self.root and self.root not in real.parents:
-            return None  # a symlink out of the site
+        return real if real == self.root or self.root in real.parents else None
+
+    def __call__(self, path: str, raw_path: str) -> Found:
+        segments = safe_segments(path, raw_path)
+        if segments is None:
+            return None
+        real = self._inside(self.root.joinpath(*segments))
+        if real is None:
+            return None
         if real.is_dir():
+            real = self._inside(real / "index.html")
+            if real is None or not real.is_file():
+                return None  # never a listing
             if not path.endswith("/"):  # relative, so it works under any sub-path and goes nowhere else
                 return Redirect("./" + (raw_path or path).rsplit("/", 1)[-1] + "/")
-            real = real / "index.html"
-            if not real.is_file():
-                return None  # never a listing
-        elif not real.is_file():
+        elif not real.is_file() or path.endswith("/"):
             return None
         mt = media_type(real)
         if mt.startswith("text/html"):
