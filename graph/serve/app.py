@@ -57,14 +57,12 @@ class SecurityHeaders:
 
 def make_app(pool: Pool, pages: PageSource, *, limits: Limits, query_page: bytes, named: dict) -> Any:
     """The ASGI application over a started worker pool and a page source."""
-    import anyio
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import FileResponse, RedirectResponse, Response
     from starlette.routing import Route
 
     static = DirectorySource(STATIC_DIR)
-    threads = anyio.CapacityLimiter(max(8, limits.workers * 8))
 
     def text(status: int, message: str, **headers: str) -> Response:
         return Response((message.rstrip() + "\n").encode("utf-8"), status, media_type=TEXT, headers=headers or None)
@@ -146,7 +144,7 @@ def make_app(pool: Pool, pages: PageSource, *, limits: Limits, query_page: bytes
                 return html_page(query_page)
             return text(400, "no query: give query=SPARQL (SPARQL 1.1 Protocol) or name=NAMED-QUERY; "
                              "the query page is at /query", **cors_headers())
-        outcome = await anyio.to_thread.run_sync(pool.run, job, limiter=threads)
+        outcome = await pool.run_async(job)
         headers = {"vary": "Accept", "cache-control": "no-store", **cors_headers()}
         return Response(outcome.body, outcome.status, media_type=outcome.media_type, headers=headers)
 

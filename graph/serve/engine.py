@@ -137,18 +137,65 @@ class Pool:
         try:
             w = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            return Outcome.error(503, f"the server is busy: no query worker was free within {self.timeout:g} s; "
-                                      "try again later")
+            return self._busy()
         remaining = max(0.001, self.timeout - (time.monotonic() - started))
         try:
             w.send.send(job)
             if not w.recv.poll(remaining):
                 self.killed += 1
                 self._replace(w)
-                return Outcome.error(503, f"the query ran longer than the {self.timeout:g} s time limit and was "
-                                          "stopped; make it more selective (or start the server with a larger "
-                                          "--timeout)")
+                return self._over_time()
             status, media_type, body, rows = w.recv.recv()
+        except (EOFError, OSError):
+            self._replace(w)
+            return Outcome.error(500, "internal error: the query worker stopped; the query was not answered")
+        self._idle.put(w)
+        return Outcome(status, media_type, body, rows)
+
+    def _busy(self) -> Outcome:
+        return Outcome.error(503, f"the server is busy: no query worker was free within {self.timeout:g} s; "
+                                  "try again later")
+
+    def _over_time(self) -> Outcome:
+        return Outcome.error(503, f"the query ran longer than the {self.timeout:g} s time limit and was stopped; "
+                                  "make it more selective (or start the server with a larger --timeout)")
+
+    async def run_async(self, job: Job) -> Outcome:
+        """:meth:`run` for an event loop: waits on the worker's pipe without a thread."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            w = self._idle.get_nowait()
+        except queue.Empty:
+            def wait() -> Worker | None:
+                try:
+                    return self._idle.get(timeout=self.timeout)
+                except queue.Empty:
+                    return None
+
+            w = await loop.run_in_executor(None, wait)
+            if w is None:
+                return self._busy()
+        remaining = max(0.001, self.timeout - (loop.time() - started))
+        fd = w.recv.fileno()
+        try:
+            w.send.send(job)
+            ready = loop.create_future()
+            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+            try:
+                await asyncio.wait_for(ready, remaining)
+            finally:
+                loop.remove_reader(fd)
+            status, media_type, body, rows = w.recv.recv()
+        except asyncio.TimeoutError:
+            self.killed += 1
+            self._replace(w)
+            return self._over_time()
+        except asyncio.CancelledError:  # the client went away: the worker's answer would be stale
+            self._replace(w)
+            raise
         except (EOFError, OSError):
             self._replace(w)
             return Outcome.error(500, "internal error: the query worker stopped; the query was not answered")

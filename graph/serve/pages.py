@@ -27,6 +27,7 @@ MEDIA_TYPES = {
     ".gz": "application/gzip", ".zip": "application/zip", ".cff": "text/plain; charset=utf-8",
     ".md": "text/plain; charset=utf-8", ".rq": "application/sparql-query",
 }
+SMALL_FILE = 512 * 1024
 _META_CSP = re.compile(rb'<meta\s+http-equiv=["\']Content-Security-Policy["\']\s+content=["\']([^"\']*)["\']',
                        re.IGNORECASE)
 
@@ -101,6 +102,8 @@ class DirectorySource:
         if mt.startswith("text/html"):
             body = real.read_bytes()
             return Page(mt, body=body, csp=page_csp(body))
+        if real.stat().st_size <= SMALL_FILE:  # read at once: cheaper than a streamed file response
+            return Page(mt, body=real.read_bytes())
         return Page(mt, path=real)
 
 
