@@ -325,6 +325,16 @@ def test_construct_and_describe_in_every_graph_format(bundled, bundled_store, ac
         assert got == expected, text
 
 
+def test_large_answers_arrive_whole(bundled):
+    """An answer of many megabytes comes through the worker's pipe in many reads."""
+    text = "SELECT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 30000"
+    status, _, body = post_query(bundled.sparql, text)
+    assert status == 200 and len(body) > 2_000_000
+    assert len(json_rows(body)[1]) == 30000
+    status, _, body = post_query(bundled.sparql, text, "text/tab-separated-values")
+    assert status == 200 and len(body.decode().splitlines()) == 30001
+
+
 def test_ask_formats_and_format_parameter_and_406(bundled):
     status, headers, body = post_query(bundled.sparql, "ASK { ?c ckg:slug 'anthropic' }")
     assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}

@@ -9,9 +9,7 @@ application). uvicorn and Starlette are imported only here, when a server starts
 
 from __future__ import annotations
 
-import shutil
 import socket
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -62,14 +60,18 @@ def index_page(named: dict) -> bytes:
     return _env().get_template("index.html.j2").render(queries=list(named.values())).encode("utf-8")
 
 
-def site_source(store: Any, folder: Path, progress: Callable[[str], None]):
-    """The site's pages, built into ``folder`` by ``computekg site``'s builder, or None when
+def site_source(store: Any, progress: Callable[[str], None]):
+    """The site's pages (``computekg site``'s builder), rendered on request and kept; None when
     this installation has no site builder."""
     try:
-        from .. import site  # noqa: F401
+        from ..site.pages import Site, content_type
     except ImportError:
         return None
-    return None
+    from .pages import RenderedSource
+
+    progress("reading the store for the site")
+    site = Site(store)
+    return RenderedSource(site.paths(), site.render, content_type)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -101,11 +103,10 @@ def run(store: Any, *, host: str = "127.0.0.1", port: int = 8080, limits: Limits
 
     location = store_folder(store)
     sock = bind(host, port)
-    tmp = Path(tempfile.mkdtemp(prefix="computekg-site-"))
     pool = Pool(location, size=limits.workers, timeout=limits.timeout)
     try:
         named = named_catalogue()
-        site = site_source(store, tmp, progress)
+        site = site_source(store, progress)
         fallback = fixed({"/": Page("text/html; charset=utf-8", body=index_page(named))})
         pages = Sources(site, fallback) if site is not None else fallback
         progress(f"starting {limits.workers} query worker(s)")
@@ -126,4 +127,3 @@ def run(store: Any, *, host: str = "127.0.0.1", port: int = 8080, limits: Limits
     finally:
         pool.close()
         sock.close()
-        shutil.rmtree(tmp, ignore_errors=True)

@@ -57,6 +57,7 @@ class SecurityHeaders:
 
 def make_app(pool: Pool, pages: PageSource, *, limits: Limits, query_page: bytes, named: dict) -> Any:
     """The ASGI application over a started worker pool and a page source."""
+    import anyio
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import FileResponse, RedirectResponse, Response
@@ -177,7 +178,9 @@ def make_app(pool: Pool, pages: PageSource, *, limits: Limits, query_page: bytes
         return respond(static("/" + sub, "/" + raw_sub), request)
 
     async def page(request: Request) -> Response:
-        return respond(pages(request.url.path, raw_path(request)), request)
+        # a site page may be rendered on first request: off the event loop
+        found = await anyio.to_thread.run_sync(pages, request.url.path, raw_path(request))
+        return respond(found, request)
 
     routes = [
         Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"]),

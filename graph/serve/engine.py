@@ -188,6 +188,8 @@ class Pool:
                 await asyncio.wait_for(ready, remaining)
             finally:
                 loop.remove_reader(fd)
+            # uvloop makes a watched fd non-blocking; the rest of a long answer is still coming
+            os.set_blocking(fd, True)
             status, media_type, body, rows = w.recv.recv()
         except asyncio.TimeoutError:
             self.killed += 1

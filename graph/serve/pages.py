@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Iterable, Union
 
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -105,6 +106,43 @@ class DirectorySource:
         if real.stat().st_size <= SMALL_FILE:  # read at once: cheaper than a streamed file response
             return Page(mt, body=real.read_bytes())
         return Page(mt, path=real)
+
+
+class RenderedSource:
+    """Pages rendered on request by a site builder that knows its paths and renders one at a time
+    (``computekg site``'s :class:`graph.site.pages.Site`), kept once rendered: the store does not
+    change while the server runs. Only the builder's own paths exist; anything else is 404."""
+
+    def __init__(self, paths: Iterable[str], render: Callable[[str], bytes], content_type: Callable[[str], str],
+                 *, cache_bytes: int = 256 * 1024 * 1024):
+        self.paths = frozenset(paths)
+        self.render = render
+        self.content_type = content_type
+        self.budget = cache_bytes
+        self._cache: dict[str, Page] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, path: str, raw_path: str) -> Found:
+        segments = safe_segments(path, raw_path)
+        if segments is None:
+            return None
+        rel = "/".join(segments)
+        if path.endswith("/") or not rel:
+            rel = rel + "/index.html" if rel else "index.html"
+        elif rel not in self.paths and rel + "/index.html" in self.paths:
+            return Redirect("./" + (raw_path or path).rsplit("/", 1)[-1] + "/")
+        if rel not in self.paths:
+            return None
+        page = self._cache.get(rel)
+        if page is None:
+            body = self.render(rel)
+            mt = self.content_type(rel)
+            page = Page(mt, body=body, csp=page_csp(body) if mt.startswith("text/html") else None)
+            with self._lock:
+                if len(body) <= self.budget:
+                    self.budget -= len(body)
+                    self._cache[rel] = page
+        return page
 
 
 class Sources:
