@@ -20,7 +20,7 @@ RANKS = {
     "lookup": 8, "export": 8, "facilities": 8,
     "analytics": 9,
     "layout": 9, "render": 10, "page": 10,
-    "output": 11, "serve": 11.5,
+    "output": 11, "serve": 11.7,  # above "site" (11.5), whose builder it serves
     "cli": 12, "__main__": 13,
 }
 HEAVY = {"rdflib", "networkx", "pyvis", "pyshacl", "yaml", "jinja2"}

@@ -720,3 +720,47 @@ def test_sparql_without_a_query_in_a_browser_is_the_query_page(browser, bundled)
         assert outside == [] and errors == []
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------- the site, live
+
+def test_site_pages_are_the_builders_pages(bundled, bundled_store, browser):
+    """The same pages as `computekg site` writes, rendered on request, with each page's own policy."""
+    pages = pytest.importorskip("graph.site.pages")
+    site = pages.Site(bundled_store)
+    for path in ("index.html", "company/xai/index.html", "map/index.html", "company/xai/index.ttl"):
+        url_path = "/" + path.removesuffix("index.html")
+        status, headers, body = raw_get(bundled.port, url_path)
+        assert status == 200, url_path
+        assert body == site.render(path), url_path
+        assert dict(headers)["content-type"] == pages.content_type(path)
+        if path.endswith(".html"):
+            from graph.serve.pages import page_csp
+
+            csp = dict(headers)["content-security-policy"]
+            assert csp == page_csp(body) + "; frame-ancestors 'none'" and "unsafe-inline" not in csp
+    status, headers, _ = raw_get(bundled.port, "/company/xai")
+    assert status == 301 and dict(headers)["location"] == "./xai/"
+    assert raw_get(bundled.port, "/company/no-such-company/")[0] == 404
+    context, page, outside, errors = _open_site(browser, bundled, "")
+    try:
+        page.goto(bundled.url + "company/xai/")
+        page.wait_for_load_state("load")
+        assert page.title().startswith("xAI")
+        assert outside == [] and errors == []
+    finally:
+        context.close()
+
+
+def _open_site(browser, server, path):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    origin = server.url.rstrip("/")
+    outside, errors = [], []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin + "/")
+                  else (outside.append(r.request.url), r.abort()))
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server.url + path)
+    page.wait_for_load_state("load")
+    return context, page, outside, errors

@@ -65,9 +65,16 @@ def safe_segments(path: str, raw_path: str) -> list[str] | None:
     return segments
 
 
-def page_csp(html: bytes) -> str | None:
-    m = _META_CSP.search(html[:8192])
-    return m.group(1).decode("ascii", "replace") if m else None
+def page_csp(page: bytes) -> str | None:
+    """The policy a page declares in its ``<meta http-equiv="Content-Security-Policy">``, as a
+    header value (the attribute unescaped), or None (the server's own strict policy applies)."""
+    import html
+
+    m = _META_CSP.search(page[:8192])
+    if not m:
+        return None
+    value = html.unescape(m.group(1).decode("utf-8", "replace"))
+    return value if value.isprintable() and value.isascii() else None
 
 
 class DirectorySource:
