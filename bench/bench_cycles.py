@@ -101,7 +101,7 @@ def main() -> None:
           f"cycles (length <= {args.max_length}, limit {args.limit}): {len(found)} in {t:.3f}s")
 
     if not args.no_bundled:
-        from graph.build import cached_store
+        from graph.cache import cached_store
 
         store = cached_store()
         analytics.cycles(store, max_length=2)  # warm the compiled-store cache and imports

@@ -118,7 +118,7 @@ def main(argv=None) -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            from graph.build import cached_store
+            from graph.cache import cached_store
 
             t = time.perf_counter()
             view = render.build_view(cached_store())

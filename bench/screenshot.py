@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    from graph.build import cached_store
+    from graph.cache import cached_store
     from graph.lookup import resolve_company
     from graph.render import build_view, write_html
 

@@ -31,17 +31,11 @@ Graph model (a ``networkx.MultiDiGraph``)
 
 Roll-up (``roll_up=True``)
 --------------------------
-Each party is replaced by its *ultimate parent* (``parent`` links followed upwards), link by
-link, respecting ``parent_since``: a subsidiary counts as its parent only for deals that
-reach the date the parent link began.
-
-* With ``as_of=D``: a link counts when ``parent_since <= D`` (or it has no ``parent_since``).
-* Without ``as_of``: a link counts for a deal when the deal's *reach* (:func:`deal_reach`) is on
-  or after ``parent_since``. The reach is the last day the deal is known to be live: its end
-  date (last day of the end period); a deal with a start but no end is taken as still running;
-  a deal with neither is judged by the last day of its announced period; an undated deal counts
-  as current. So xAI's 2024 cloud deal ending in 2027 counts as SpaceX's after the 2026 merger,
-  while a one-off investment in xAI announced in 2025 stays xAI's.
+Each party is replaced by its *ultimate parent* by the one roll-up rule, that of
+:mod:`graph.select` (:class:`~graph.select.RollUp`): a subsidiary's deal belongs to its parent
+only if the deal is in force, or was announced, on or after ``parent_since`` (with ``as_of=D``:
+if the link began on or before D). So xAI's 2024 cloud deal ending in 2027 counts as SpaceX's
+after the 2026 merger, while a one-off investment in xAI announced in 2025 stays xAI's.
 
 A deal whose two parties fall in the same group becomes a self-loop; cycles ignore self-loops.
 """
@@ -53,9 +47,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
-from .dates import PartialDate
 from .errors import BadValue, ComputeKGError
-from .lookup import company_index, fetch_deals, in_force, resolve_company
+from .lookup import company_index, fetch_deals, resolve_company
+from .select import RollUp, deal_reach, parse_kinds, select_deals, ultimate_parents
 from .vocab import DEAL_KINDS
 
 # ---------------------------------------------------------------------------- the model
@@ -105,25 +99,6 @@ class NoPath(ComputeKGError):
         self.hint = hint
 
 
-def parse_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...] | None:
-    """``"lease,investment"`` (or a list) -> a tuple of deal kinds; ``None``/empty -> ``None`` (all).
-
-    >>> parse_kinds("lease, investment")
-    ('lease', 'investment')
-    """
-    if kinds is None:
-        return None
-    items = [k.strip() for k in (kinds.split(",") if isinstance(kinds, str) else kinds)]
-    items = [k for k in items if k]
-    if not items:
-        return None
-    bad = [k for k in items if k not in DEAL_KINDS]
-    if bad:
-        raise BadValue(f"unknown deal kind{'s' if len(bad) > 1 else ''} {', '.join(repr(b) for b in bad)}",
-                       "valid kinds: " + ", ".join(DEAL_KINDS))
-    return tuple(dict.fromkeys(items))
-
-
 def headline_value(values: Sequence[dict]) -> dict | None:
     """The headline figure of a deal field (sources that disagree keep theirs as alternatives)."""
     for v in values:
@@ -167,59 +142,6 @@ def edge_attributes(deal: dict) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- roll-up
 
-def deal_reach(deal: dict) -> _dt.date:
-    """The last day a deal is known to be live (compared with ``parent_since`` in roll-ups).
-
-    End date if any; a start without an end means still running (``date.max``); otherwise the
-    last day of the announced period; an undated deal counts as current (``date.max``).
-    """
-    if deal.get("end_date") is not None:
-        return deal["end_date"]
-    if deal.get("start_date") is not None:
-        return _dt.date.max
-    if deal.get("announced"):
-        return PartialDate.parse(deal["announced"]).last
-    return _dt.date.max
-
-
-@dataclass
-class RollUp:
-    """Company -> ultimate parent, link by link, respecting ``parent_since``."""
-
-    parents: dict[str, tuple[str, _dt.date | None]]  # company -> (parent, parent_since)
-    as_of: _dt.date | None = None
-
-    @classmethod
-    def from_companies(cls, companies: Iterable[dict], *, as_of: _dt.date | None = None) -> "RollUp":
-        return cls({c["id"]: (c["parent"], c.get("parent_since")) for c in companies if c.get("parent")}, as_of)
-
-    def top(self, company: str, deal: dict | None = None) -> str:
-        """The group ``company`` counts as, for ``deal`` (or on ``as_of``, or today's structure)."""
-        reach = deal_reach(deal) if deal is not None and self.as_of is None else None
-        seen = {company}
-        while company in self.parents:
-            parent, since = self.parents[company]
-            if since is not None:
-                if self.as_of is not None and since > self.as_of:
-                    break
-                if reach is not None and reach < since:
-                    break
-            if parent in seen:  # a loop of parent links: stop rather than spin
-                break
-            seen.add(parent)
-            company = parent
-        return company
-
-
-def ultimate_parents(companies: Sequence[dict], *, as_of: _dt.date | None = None) -> list[dict]:
-    """Every company with its ultimate parent (itself when it has none), as of a date or today.
-
-    The same answer as the named query ``rollup``.
-    """
-    r = RollUp.from_companies(companies, as_of=as_of)
-    return [{"company": c["id"], "parent": r.top(c["id"])} for c in sorted(companies, key=lambda c: c["id"])]
-
-
 def rollup_table(store, *, as_of: _dt.date | None = None) -> list[dict]:
     """:func:`ultimate_parents` of the store's companies, with names."""
     companies = company_index(store)
@@ -228,11 +150,6 @@ def rollup_table(store, *, as_of: _dt.date | None = None) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------- the graph
-
-def select(deals: Iterable[dict], *, kinds: Sequence[str] | None = None, as_of: _dt.date | None = None) -> list[dict]:
-    """Deals of the given kinds, in force on ``as_of`` (the one as-of rule: ``lookup.in_force``)."""
-    return [d for d in deals if (kinds is None or d["kind"] in kinds) and (as_of is None or in_force(d, as_of))]
-
 
 def build_graph(companies: Sequence[dict], deals: Iterable[dict], *, kinds: Sequence[str] | None = None,
                 as_of: _dt.date | None = None, roll_up: bool = False):
@@ -254,7 +171,7 @@ def build_graph(companies: Sequence[dict], deals: Iterable[dict], *, kinds: Sequ
             g.add_node(c["id"], name=c["name"], kind=c.get("kind"), parent=c.get("parent"),
                        country=c.get("country"))
     left_out: list[str] = []
-    for d in sorted(select(deals, kinds=kinds, as_of=as_of), key=lambda d: d["id"]):
+    for d in sorted(select_deals(deals, kinds=kinds, as_of=as_of), key=lambda d: d["id"]):
         group = (lambda cid: r.top(cid, d)) if r else (lambda cid: cid)
         attrs = edge_attributes(d)
         if d["kind"] in TIE_KINDS:
@@ -485,7 +402,7 @@ def rank_deals(companies: Sequence[dict], deals: Iterable[dict], *, by: str, rol
     r = RollUp.from_companies(companies, as_of=as_of) if roll_up else None
     names = {c["id"]: c["name"] for c in companies}
     rows: dict[str, dict] = {}
-    for d in select(deals, kinds=parse_kinds(kinds), as_of=as_of):
+    for d in select_deals(deals, kinds=kinds, as_of=as_of):
         who = d.get(role)
         if not who:
             continue

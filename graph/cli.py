@@ -95,7 +95,7 @@ class State:
 
                 self._store = open_store(self.store_path, read_only=True)
             else:
-                from .build import cached_store
+                from .cache import cached_store
 
                 self._store = cached_store(self.data or None, epoch=self.epoch, progress=self.progress)
         return self._store
@@ -283,13 +283,20 @@ def facilities(state: State, fmt: str) -> None:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable (?NAME) to a text value; repeatable.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--allow-service", "allow_service", is_flag=True,
+              help="Let SERVICE clauses send requests to the endpoints they name (refused otherwise).")
+@click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop a query that runs longer than SECONDS (exit 1).")
 @format_option(choices=("table", "csv", "tsv", "json"))
 @pass_state
-def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool, fmt: str) -> None:
+def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool,
+          allow_service: bool, timeout: float | None, fmt: str) -> None:
     """Run SPARQL: text, a file (-f), or a named query.
 
     SELECT, ASK, CONSTRUCT and DESCRIBE work; the ontology's prefixes (ckg:, schema:, prov:,
     org:, xsd:...) are predeclared. Values given with -p are bound as literals, never pasted.
+    A named query checks its parameters (names and forms, e.g. dates as YYYY-MM-DD). Updates
+    are not accepted (use `load`); SERVICE is refused unless --allow-service.
 
     \b
     Examples:
@@ -304,6 +311,7 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
     if list_:
         write_rows([{"name": n.name, "summary": n.summary, "params": n.params} for n in q.user_queries()], fmt)
         return
+    named = None
     if file:
         text = Path(file).read_text(encoding="utf-8")
     elif sparql is None:
@@ -311,14 +319,18 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
     elif q.looks_like_query(sparql):
         text = sparql
     else:
-        text = q.get(sparql).text
+        named = q.get(sparql)
+        text = named.text
     bindings = {}
     for p in params:
         key, sep, value = p.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p/--param")
         bindings[key.strip().lstrip("?$")] = value
-    result = q.run(state.store(), text, bindings)
+    if named is not None:
+        bindings = q.check_params(named, bindings)
+    q.check_read_query(text, allow_service=allow_service)
+    result = q.run(state.store(), text, bindings, timeout=timeout)
     if isinstance(result, bool):
         write_rows([{"boolean": result}], fmt)
     elif isinstance(result, Rows):
@@ -630,6 +642,84 @@ def stats(state: State, fmt: str) -> None:
         for k, v in s[section].items():
             rows.append({"section": section, "key": k, "value": v})
     write_rows(rows, fmt)
+
+
+# ---------------------------------------------------------------------------- change over time
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="table: one row per changed field; markdown: a changelog entry.")
+@pass_state
+def diff(state: State, old: str, new: str, fmt: str) -> None:
+    """What changed from OLD to NEW: companies, facilities and deals added, removed and changed.
+
+    OLD and NEW are each a record folder or file, a store folder, a SPARQL endpoint URL, or
+    git:REV (the data/ folder at a git revision of the repository you are in; git:REV:PATH for
+    another folder). Both are compiled to RDF through the same pipeline and compared by id; a
+    changed figure shows with its source, so a change of source shows too.
+
+    \b
+    Examples:
+      computekg diff git:HEAD~5 .
+      computekg diff old-data/ data/ --format markdown >> data/CHANGELOG.md
+    """
+    from .diff import diff as compute, rows, summary_line, to_json, to_markdown
+
+    d = compute(old, new, epoch=state.epoch)
+    if fmt == "json":
+        click.echo(_json_text(to_json(d)))
+    elif fmt == "markdown":
+        click.echo(to_markdown(d), nl=False)
+    else:
+        write_rows(rows(d), "table", max_width=70)
+    note(summary_line(d))
+
+
+def _json_text(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@main.command()
+@click.option("--since", metavar="DATE", help="First day (a partial date counts from its first day).")
+@click.option("--until", metavar="DATE", help="Last day (a partial date counts to its last day); default today.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(list(DEAL_KINDS)), help="Only deals of this kind (repeatable).")
+@click.option("--company", help="Only deals this company is a party to (id, name or alias).")
+@click.option("--event", "events", multiple=True, type=click.Choice(["announced", "started", "ended", "terminated", "superseded"]),
+              help="Only these events (repeatable).")
+@format_option()
+@pass_state
+def changes(state: State, since, until, kinds, company, events, fmt: str) -> None:
+    """Deal events in a period, newest first: announced, started, ended, terminated, superseded.
+
+    A partial date counts by its period: a deal announced "2026-06" is in any window that
+    overlaps June 2026. Without --until the period ends today (scheduled starts and ends later
+    than today are left out unless --until reaches them).
+
+    \b
+    Example:
+      computekg changes --since 2026-06 --kind lease
+    """
+    from .changes import deal_events, select, window
+    from .feed import event_row
+    from .lookup import fetch_deals, resolve_company
+
+    try:
+        first, last = window(since, until)
+    except ValueError as exc:
+        raise BadValue(f"--since/--until: {exc}", "write YYYY, YYYY-MM or YYYY-MM-DD") from None
+    if first > last:
+        raise BadValue(f"--since {since} is after --until {until or 'today'}", "swap them")
+    store = state.store()
+    who = resolve_company(store, company)["id"] if company else None
+    found = select(deal_events(fetch_deals(store)), first=first, last=last, kinds=kinds, company=who, events_of=events)
+    write_rows([event_row(e) for e in found], fmt,
+               None if fmt in ("json", "jsonl") else [(k, (lambda k: lambda r: r[k])(k)) for k in
+                                                      ("date", "event", "deal", "kind", "provider", "customer", "mw", "money", "status")])
+    note(f"{len(found)} event(s) from {'the start' if since is None else first} to {last}")
 
 
 if __name__ == "__main__":  # pragma: no cover

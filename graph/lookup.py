@@ -10,15 +10,18 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from .dates import stored_text
-from .errors import BadValue, UnknownName
+from .errors import UnknownName
 from .query import run_named
+from .select import ROLES, RollUp, group_deals, in_force, roles_of, select_deals
 from .store import IRI
-from .vocab import CKG, DEAL_KINDS, DEAL_STATUSES, PRIMARY_SOURCE_KINDS, notation
+from .suggest import ids_for
+from .vocab import CKG, PRIMARY_SOURCE_KINDS, notation
 
-ROLES = ("provider", "customer", "member", "guarantor", "end_user")
+__all__ = ["company_index", "resolve_name", "resolve_company", "fetch_deals", "company_deals", "subsidiaries",
+           "stats", "plain_number", "in_force", "select_deals", "ROLES"]
 
 
 def plain_number(v: Any) -> Any:
@@ -71,26 +74,7 @@ def resolve_name(store, what: str, name: str, *, exact: str, scan: str, names) -
         return next(iter(found.values()))
     if len(found) > 1:
         raise UnknownName(what, name, sorted(found))
-    raise UnknownName(what, name, suggest(name, names()))
-
-
-def suggest(name: str, pairs, n: int = 3) -> list[str]:
-    """Ids to suggest for a name that matched nothing: those with a name containing it (shortest
-    names first), then close spellings; one suggestion per id.
-
-    >>> suggest("abilen", [("stargate-abilene", "stargate-abilene"), ("Stargate Abilene", "stargate-abilene"),
-    ...                    ("OpenAI Stargate Abilene Phase 1", "epoch-abilene-1"), ("Abilene", "x")][:3])
-    ['stargate-abilene', 'epoch-abilene-1']
-    """
-    import difflib
-
-    key = name.strip().lower()
-    by_name: dict[str, str] = {}
-    for text, rid in pairs:
-        by_name.setdefault(text.lower(), rid)
-    contains = sorted((k for k in by_name if key and key in k), key=lambda k: (len(k), k))
-    close = difflib.get_close_matches(key, list(by_name), n=10, cutoff=0.6)
-    return list(dict.fromkeys(by_name[k] for k in [*contains, *close]))[:n]
+    raise UnknownName(what, name, ids_for(name, names()))
 
 
 def resolve_company(store, name: str) -> dict:
@@ -183,66 +167,32 @@ def _node_order(iri: str) -> tuple:
     return (head, int(tail) if tail.isdigit() else 0)
 
 
-def in_force(deal: dict, on: _dt.date) -> bool:
-    """In force on a date: start <= date <= end; deals lacking either date are not in force."""
-    s, e = deal.get("start_date"), deal.get("end_date")
-    return s is not None and e is not None and s <= on <= e
-
-
-def check_choice(value: str | None, allowed: Iterable[str], what: str) -> None:
-    if value is not None and value not in allowed:
-        import difflib
-
-        allowed = list(allowed)
-        close = difflib.get_close_matches(value, allowed, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "choose one of: " + ", ".join(allowed)
-        raise BadValue(f"unknown {what} {value!r}", hint)
-
-
-def select_deals(deals: Iterable[dict], *, provider: str | None = None, customer: str | None = None,
-                 kind: str | None = None, status: str | None = None, as_of: _dt.date | None = None,
-                 party: str | None = None) -> list[dict]:
-    """Filter deal dicts; company arguments are resolved ids."""
-    check_choice(kind, DEAL_KINDS, "deal kind")
-    check_choice(status, DEAL_STATUSES, "deal status")
-    out = []
-    for d in deals:
-        if provider and d["provider"] != provider:
-            continue
-        if customer and d["customer"] != customer:
-            continue
-        if party and party not in d["parties"]:
-            continue
-        if kind and d["kind"] != kind:
-            continue
-        if status and d["status"] != status:
-            continue
-        if as_of is not None and not in_force(d, as_of):
-            continue
-        out.append(d)
-    return out
-
-
-def company_deals(store, name: str, *, as_of: _dt.date | None = None, companies: Sequence[dict] | None = None
-                  ) -> tuple[dict, list[dict]]:
+def company_deals(store, name: str, *, as_of: _dt.date | None = None, roll_up: bool = False,
+                  companies: Sequence[dict] | None = None) -> tuple[dict, list[dict]]:
     """Every deal a company takes part in, with its role and counterparties.
 
-    ``companies`` (for roll-ups) lists several resolved companies to merge.
+    With ``roll_up`` (or ``companies``, the group as from :func:`subsidiaries`), the deals of
+    the companies below it too, each counted by the roll-up rule (:mod:`graph.select`): a
+    subsidiary's deal is the group's only if it is in force, or was announced, on or after the
+    subsidiary's ``parent_since`` (with ``as_of``: if the link began by then).
     """
     company = resolve_company(store, name)
-    group = list(companies) if companies else [company]
-    ids = {c["id"] for c in group}
+    group = list(companies) if companies else (subsidiaries(store, company["id"], as_of=as_of) if roll_up
+                                                else [company])
     rows: dict[str, dict] = {}
     for c in group:
         for d in fetch_deals(store, c["iri"]):
             rows.setdefault(d["id"], d)
+    deals = select_deals(sorted(rows.values(), key=lambda d: d["id"]), as_of=as_of)
+    if len(group) > 1:
+        rollup = RollUp.from_companies(company_index(store), as_of=as_of)
+        chosen = group_deals(rollup, company["id"], deals)
+    else:
+        chosen = [(d, [company["id"]]) for d in deals]
     out = []
-    for d in sorted(rows.values(), key=lambda d: d["id"]):
-        if as_of is not None and not in_force(d, as_of):
-            continue
-        roles = [r for r in ROLES if (d[r] in ids if r != "member" else any(m in ids for m in d["members"]))]
+    for d, ids in chosen:
         d = dict(d)
-        d["role"] = "+".join(roles)
+        d["role"] = "+".join(roles_of(d, ids))
         d["counterparty"] = sorted(p for p in d["parties"] if p not in ids)
         out.append(d)
     return company, out
@@ -302,20 +252,12 @@ def subsidiaries(store, company_id: str, as_of: _dt.date | None = None) -> list[
     """The company and every company below it (org:subOrganizationOf, any depth), first itself.
 
     With ``as_of``, only parent links begun by then (``parent_since`` on or before it; links
-    without a date count), as ``--as-of`` means everywhere."""
+    without a date count), as ``--as-of`` means everywhere. Which of their deals count for the
+    group is the roll-up rule's (:func:`company_deals`)."""
     index = company_index(store)
     by_id = {c["id"]: c for c in index}
-    children: dict[str, list[str]] = defaultdict(list)
-    for c in index:
-        if c["parent"]:
-            children[c["parent"]].append(c["id"])
-    out, todo, seen = [], [company_id], set()
-    while todo:
-        cid = todo.pop(0)
-        if cid in seen or cid not in by_id:
-            continue
-        seen.add(cid)
-        out.append(by_id[cid])
-        todo.extend(c for c in sorted(children[cid])
-                    if as_of is None or by_id[c]["parent_since"] is None or by_id[c]["parent_since"] <= as_of)
-    return out
+    if company_id not in by_id:
+        return []
+    rollup = RollUp.from_companies(index, as_of=as_of)
+    below = [c for c in rollup.below(company_id) if as_of is None or rollup.under(c, company_id)]
+    return [by_id[company_id], *(by_id[c] for c in below)]

@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import QueryError, UnknownName
+from .errors import BadValue, QueryError, UnknownName
 from .ontology import QUERIES_DIR
-from .store import Result, Rows
+from .store import Result, Rows, sparql_keywords
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,96 @@ class NamedQuery:
     def internal(self) -> bool:
         """Queries the tool itself uses (lookup building blocks), not listed for users."""
         return self.name.startswith("_")
+
+    @property
+    def parameters(self) -> list["Param"]:
+        """The parameters declared in the ``# params:`` header."""
+        return parse_params(self.params)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a named query: ``?name (description)``."""
+
+    name: str
+    description: str
+    optional: bool
+    kind: str  # "date", "iri", "choice", "kind" or "text"
+    choices: tuple[str, ...] = ()
+
+
+_PARAM = re.compile(r"\?([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(((?:[^()]|\([^()]*\))*)\))?")
+
+
+def parse_params(header: str) -> list[Param]:
+    """Parse a ``# params:`` header: ``?role ("provider" or "customer"; default provider), ?date (optional
+    xsd:date)``. A parameter is optional when its description says "optional" or gives a default.
+
+    >>> [(p.name, p.optional, p.kind, p.choices) for p in parse_params('?role ("a" or "b"; default a), ?date (xsd:date)')]
+    [('role', True, 'choice', ('a', 'b')), ('date', False, 'date', ())]
+    """
+    if not header or header.strip().lower() == "none":
+        return []
+    out = []
+    for m in _PARAM.finditer(header):
+        name, desc = m.group(1), (m.group(2) or "").strip()
+        optional = bool(re.search(r"\b(optional|default)\b", desc, re.IGNORECASE))
+        head = desc.split(";")[0]
+        choices = tuple(re.findall(r'"([^"]*)"', head)) if re.fullmatch(r'\s*("[^"]*"\s*(or|,)?\s*)+', head) else ()
+        if "xsd:date" in desc:
+            kind = "date"
+        elif "IRI" in desc:
+            kind = "iri"
+        elif choices:
+            kind = "choice"
+        elif re.search(r"\bdeal kind\b", desc):
+            kind = "kind"
+        else:
+            kind = "text"
+        out.append(Param(name, desc, optional, kind, choices))
+    return out
+
+
+def check_params(q: NamedQuery, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Check values given for a named query's parameters: every name must be declared, every
+    required one given, each in its declared form. Returns the bindings to use.
+
+    Raises :class:`BadValue` naming the parameter (unknown names list the declared ones).
+    """
+    import datetime as _dt
+
+    declared = {p.name: p for p in q.parameters}
+    listing = ", ".join(f"{p.name}{' (optional)' if p.optional else ''}" for p in declared.values()) or "none"
+    for name in params:
+        if name not in declared:
+            raise BadValue(f"query {q.name!r} has no parameter {name!r}; its parameters: {listing}",
+                           "see `computekg query --list`")
+    for p in declared.values():
+        if p.name not in params:
+            if not p.optional:
+                raise BadValue(f"query {q.name!r} needs the parameter {p.name!r}: {p.description}",
+                               f"give it with -p {p.name}=VALUE")
+            continue
+        value = params[p.name]
+        text = str(value).strip()
+        if p.kind == "date":
+            try:
+                ok = len(text) == 10 and bool(_dt.date.fromisoformat(text))
+            except ValueError:
+                ok = False
+            if not ok:
+                raise BadValue(f"parameter {p.name!r} of query {q.name!r} must be a date as YYYY-MM-DD, "
+                               f"got {text!r}", f"e.g. -p {p.name}=2027-01-01")
+        elif p.kind == "choice" and text not in p.choices:
+            raise BadValue(f"parameter {p.name!r} of query {q.name!r} must be one of "
+                           + ", ".join(p.choices) + f", got {text!r}")
+        elif p.kind == "kind":
+            from .vocab import DEAL_KINDS
+
+            if text not in DEAL_KINDS:
+                raise BadValue(f"parameter {p.name!r} of query {q.name!r} must be a deal kind "
+                               f"({', '.join(DEAL_KINDS)}), got {text!r}")
+    return dict(params)
 
 
 def _header(text: str, key: str) -> str:
@@ -67,8 +157,10 @@ def get(name: str) -> NamedQuery:
     return _load(path)
 
 
-def run(store, sparql: str, params: Mapping[str, Any] | None = None) -> Result:
+def run(store, sparql: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> Result:
     """Run SPARQL text on a store over all its graphs, binding ``params`` (variable -> value)."""
+    if timeout is not None:
+        return store.query(sparql, params or None, timeout=timeout)
     return store.query(sparql, params or None)
 
 
@@ -78,9 +170,54 @@ def run_named(store, name: str, params: Mapping[str, Any] | None = None) -> Resu
     return store.query(q.text, params or None, union=not q.internal)
 
 
+# ---------------------------------------------------------------------------- SPARQL safety
+# Plain functions, shared by `query` and `serve`: they read the query's keywords (outside strings,
+# IRIs and comments) and never run anything.
+
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+def keywords(text: str) -> list[str]:
+    """The bare words of a SPARQL text, upper-cased (see :func:`graph.store.sparql_keywords`).
+
+    >>> keywords('SELECT * WHERE { ?service <http://x/SERVICE> "SERVICE" } # SERVICE')
+    ['SELECT', 'WHERE']
+    """
+    return sparql_keywords(text)
+
+
+def is_update(text: str) -> bool:
+    """True when the text is a SPARQL Update (its first keyword after PREFIX/BASE declarations)."""
+    words = keywords(text)
+    k = 0
+    while k < len(words) and words[k] in ("PREFIX", "BASE"):
+        k += 1
+    return k < len(words) and words[k] in UPDATE_KEYWORDS
+
+
+def uses_service(text: str) -> bool:
+    """True when the query asks a remote endpoint (``SERVICE``), which would make this machine
+    send HTTP requests to any address named in the query."""
+    return "SERVICE" in keywords(text)
+
+
+def check_read_query(text: str, *, allow_service: bool = False) -> None:
+    """Refuse what a read-only query must not do: updates, and ``SERVICE`` unless allowed.
+
+    Raises :class:`QueryError` saying why and what to do instead.
+    """
+    if is_update(text):
+        raise QueryError("SPARQL updates (INSERT, DELETE, LOAD, DROP, CLEAR...) are not accepted: "
+                         "queries only read the graph",
+                         "change a store with `computekg --store DIR load FILE`, `unload FILE` or `load --replace`")
+    if not allow_service and uses_service(text):
+        raise QueryError("the query uses SERVICE, which would send requests from this machine to the "
+                         "address it names; refused",
+                         "pass --allow-service if you trust the query and the endpoint it names")
+
+
 def looks_like_query(text: str) -> bool:
     """True when text is SPARQL rather than a query name or a file."""
-    return bool(re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", text, re.IGNORECASE)) or "{" in text
+    return bool(re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", text, re.IGNORECASE)) or "{" in text \
+        or is_update(text)
 
 
 def rows_or_error(result: Result) -> Rows:

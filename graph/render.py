@@ -42,6 +42,7 @@ from .errors import BadValue
 from .layout import CORE_LAYOUT_NODES, layout
 # The page itself lives in graph/page.py; these names stay importable from here, the views' API.
 from .page import NotebookView, csp_hash, json_for_script, render_html, show, vis_network_js, write_html
+from .select import NO_STATUS, RollUp, parse_kinds, parse_statuses, select_deals
 from .vocab import COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, notation
 
 __all__ = ["build_view", "assemble_view", "render_html", "write_html", "show", "NotebookView", "layout",
@@ -79,7 +80,6 @@ STATUS_COLORS = {
     "active": "#2f9e44", "completed": "#087f5b", "terminated": "#e03131", "superseded": "#868e96", None: "#ced4da",
 }
 LINK_COLOR = "#9aa0a6"
-NO_STATUS = "(none)"
 QUALIFIER_WORDS = {"exact": "", "approx": "about ", "up_to": "up to ", "at_least": "at least ",
                    "more_than": "more than ", None: ""}
 PER_WORDS = {"once": "", "month": " per month", "year": " per year", None: ""}
@@ -137,18 +137,6 @@ def _plain(v: Any) -> Any:
     return int(f) if f.is_integer() else f
 
 
-def _check_many(values: Iterable[str] | None, allowed: Mapping[str, str], what: str) -> set[str] | None:
-    if values is None:
-        return None
-    from .lookup import check_choice
-
-    out = set()
-    for v in values:
-        check_choice(v, allowed, what)
-        out.add(v)
-    return out
-
-
 def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], deals: Sequence[Mapping], *,
                   seeds: Sequence[str] = (), depth: int = 1, kinds: Iterable[str] | None = None,
                   statuses: Iterable[str] | None = None, as_of: _dt.date | None = None, roll_up: bool = False,
@@ -157,43 +145,45 @@ def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], d
     """Build a view from plain dicts: ``companies`` as from ``lookup.company_index``, ``facilities``
     as from the ``_facilities`` query (see :func:`build_view`), ``deals`` as from
     ``lookup.fetch_deals``; ``seeds`` are company ids."""
-    from .lookup import in_force
-
     if color_by not in COLOR_BY:
         raise BadValue(f"unknown colour scheme {color_by!r}", "choose one of: " + ", ".join(COLOR_BY))
     if size_by not in SIZE_BY:
         raise BadValue(f"unknown size measure {size_by!r}", "choose one of: " + ", ".join(SIZE_BY))
     if depth < 0:
         raise BadValue(f"depth must be 0 or more, got {depth}")
-    kind_set = _check_many(kinds, DEAL_KINDS, "deal kind")
-    status_set = _check_many(statuses, {**DEAL_STATUSES, NO_STATUS: NO_STATUS}, "deal status")
+    kind_list, status_list = parse_kinds(kinds), parse_statuses(statuses)
+    kind_set = set(kind_list) if kind_list is not None else None
+    status_set = set(status_list) if status_list is not None else None
 
     by_company = {c["id"]: c for c in companies}
     by_facility = {f["id"]: f for f in facilities}
-    group = _roll_up_groups(companies, as_of) if roll_up else {}
+    # The one roll-up rule (graph.select): a subsidiary's deal is drawn as its parent's only if
+    # the deal is in force, or was announced, on or after parent_since (on as_of, with --as-of).
+    rollup = RollUp.from_companies(companies, as_of=as_of) if roll_up else None
 
-    def rep(cid: str | None) -> str | None:
-        return group.get(cid, cid) if cid else None
+    def rep_for(deal: Mapping | None):
+        def rep(cid: str | None) -> str | None:
+            return rollup.top(cid, deal) if rollup is not None and cid else cid
+        return rep
+
+    rep = rep_for(None)  # the structure on as_of (or as recorded): seeds and facility links
 
     # 1. deals kept by the filters
-    kept = []
-    for d in deals:
-        if kind_set is not None and d["kind"] not in kind_set:
-            continue
-        if status_set is not None and (d["status"] or NO_STATUS) not in status_set:
-            continue
-        if as_of is not None and not in_force(d, as_of):
-            continue
-        kept.append(d)
+    kept = select_deals(deals, kinds=kind_list, statuses=status_list, as_of=as_of)
 
     # 2. company-to-company links of each deal (after the roll-up), for the neighbourhood
     intra_group = 0
     links: dict[str, list[tuple[str, str, str, bool, bool]]] = {}
+    members_of: dict[str, set[str]] = defaultdict(set)
     for d in kept:
-        ls = _deal_links(d, rep)
-        if roll_up and not ls and len({rep(p) for p in d["parties"]}) == 1 and len(d["parties"]) > 1:
+        rep_d = rep_for(d)
+        ls = _deal_links(d, rep_d)
+        if roll_up and not ls and len({rep_d(p) for p in d["parties"]}) == 1 and len(d["parties"]) > 1:
             intra_group += 1
         links[d["id"]] = ls
+        for p in d["parties"]:
+            if rep_d(p) != p:
+                members_of[rep_d(p)].add(p)
     import networkx as nx
 
     cg = nx.MultiGraph()
@@ -216,10 +206,6 @@ def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], d
     deal_names = {}
     for d in kept:
         deal_names.update(d["parties"])
-    members_of: dict[str, list[str]] = defaultdict(list)
-    for cid, top in group.items():
-        if cid != top:
-            members_of[top].append(cid)
 
     def company_node(cid: str) -> str:
         nid = "c:" + cid
@@ -371,24 +357,6 @@ def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], d
     meta["summary"] = _summary(meta)
     node_list = [nodes[k] for k in sorted(nodes)]
     return {"nodes": node_list, "edges": edges, "deals": dict(sorted(view_deals.items())), "meta": meta}
-
-
-def _roll_up_groups(companies: Sequence[Mapping], as_of: _dt.date | None) -> dict[str, str]:
-    """company id -> its top parent's id (parent links that began after ``as_of``/today are ignored)."""
-    on = as_of or _dt.date.today()
-    parent = {}
-    for c in companies:
-        since = c.get("parent_since")
-        if c.get("parent") and (since is None or since <= on):
-            parent[c["id"]] = c["parent"]
-    out = {}
-    for c in companies:
-        cur, seen = c["id"], {c["id"]}
-        while cur in parent and parent[cur] not in seen:
-            cur = parent[cur]
-            seen.add(cur)
-        out[c["id"]] = cur
-    return out
 
 
 def _deal_links(d: Mapping, rep) -> list[tuple[str, str, str, bool, bool]]:

@@ -120,7 +120,8 @@ def to_term(value: Any):
 class Store(Protocol):
     """What the layers above need from a store."""
 
-    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result: ...
+    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True,
+              timeout: float | None = None) -> Result: ...
 
     def load_ntriples(self, data: bytes, graph: str | None = None) -> None: ...
 
@@ -136,6 +137,30 @@ class Store(Protocol):
 def _syntax_message(exc: Exception) -> str:
     msg = str(exc).strip()
     return msg[0].lower() + msg[1:] if msg else "the query could not be parsed"
+
+
+def _with_timeout(run, timeout: float):
+    """Run ``run()`` in a worker thread (pyoxigraph releases the GIL while it evaluates) and give up
+    waiting after ``timeout`` seconds. The abandoned worker ends with the process."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = run()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="computekg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryError(f"the query ran longer than {timeout:g} s and was stopped",
+                         "narrow the query, e.g. with a LIMIT, or give a larger --timeout")
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 class OxigraphStore:
@@ -162,10 +187,17 @@ class OxigraphStore:
             raise StoreError(f"cannot open store {self.path}: {exc}",
                              "check the folder exists and no other process is writing to it") from None
 
-    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
+    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True,
+              timeout: float | None = None) -> Result:
         """Run a query. ``union=True`` (the default, for users) sees every graph, the ontology and
         derived relations included; the tool's own lookups pass ``union=False`` to read only the
-        default graph, where all records live, which pyoxigraph answers many times faster."""
+        default graph, where all records live, which pyoxigraph answers many times faster.
+        ``timeout`` (seconds) stops waiting for a query that runs longer: :class:`QueryError`."""
+        if timeout is not None:
+            return _with_timeout(lambda: self._query(sparql, bindings, union), timeout)
+        return self._query(sparql, bindings, union)
+
+    def _query(self, sparql: str, bindings: Bindings | None, union: bool) -> Result:
         import pyoxigraph as ox
 
         subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
@@ -244,6 +276,7 @@ class OxigraphStore:
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_LOCAL_PART = re.compile(r":[^\s{}();,]*")
 
 
 def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
@@ -267,6 +300,52 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     if pos is None:
         return sparql + "\n" + block.strip()
     return sparql[:pos + 1] + block + sparql[pos + 1:].lstrip(" ")
+
+
+def sparql_keywords(text: str) -> list[str]:
+    """The bare words of a SPARQL text, upper-cased, in order: keywords and function names, not
+    the contents of strings, IRIs or comments, nor variables (``?x``) or prefixed names (``ex:y``).
+
+    >>> sparql_keywords('SELECT * WHERE { ?service <http://x/SERVICE> "SERVICE" } # SERVICE')
+    ['SELECT', 'WHERE']
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c in "'\"":
+            quote = text[i:i + 3] if text[i:i + 3] in ("'" * 3, '"' * 3) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<":
+            m = _IRIREF.match(text, i)
+            if m:
+                i = m.end()
+                continue
+        if c.isalpha() or c == "_":
+            m = _WORD.match(text, i)
+            end = m.end()
+            prev = text[i - 1] if i else " "
+            if prev not in "?$:@_." and not prev.isalnum() and not text.startswith(":", end):
+                out.append(m.group().upper())
+            i = end
+            # a prefixed name's local part (ex:SERVICE) is not a keyword
+            if text.startswith(":", i):
+                i = _LOCAL_PART.match(text, i).end()
+            continue
+        if c in "?$":
+            m = _WORD.match(text, i + 1)
+            i = m.end() if m else i + 1
+            continue
+        i += 1
+    return out
 
 
 def _where_brace(text: str) -> int | None:
@@ -359,14 +438,15 @@ class RemoteStore:
         self.read_only = read_only
         self.timeout = timeout
 
-    def _post(self, url: str, body: str, content_type: str, accept: str = "*/*", params: str = "") -> tuple[str, bytes]:
+    def _post(self, url: str, body: str, content_type: str, accept: str = "*/*", params: str = "",
+              timeout: float | None = None) -> tuple[str, bytes]:
         import urllib.error
         import urllib.request
 
         req = urllib.request.Request(url + params, data=body.encode("utf-8"), method="POST",
                                      headers={"Content-Type": content_type, "Accept": accept})
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
                 return resp.headers.get("Content-Type", ""), resp.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
@@ -379,7 +459,8 @@ class RemoteStore:
             raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {reason}",
                              "start the server, or check the --store URL") from None
 
-    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
+    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True,
+              timeout: float | None = None) -> Result:
         import json
 
         import pyoxigraph as ox
@@ -387,7 +468,8 @@ class RemoteStore:
         from .vocab import sparql_prologue
 
         try:  # check the syntax here, so errors name the position in the user's own text
-            ox.Store().query(sparql, prefixes=dict(PREFIXES))
+            if "SERVICE" not in sparql_keywords(sparql):  # never let the local check call out
+                ox.Store().query(sparql, prefixes=dict(PREFIXES))
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {_syntax_message(exc)}",
                              "check the query near the position given") from None
@@ -396,7 +478,7 @@ class RemoteStore:
         text = sparql_prologue() + inject_values(sparql, bindings or {})
         ctype, body = self._post(self.url, text, "application/sparql-query; charset=utf-8",
                                  "application/sparql-results+json, application/n-triples;q=0.9",
-                                 "?union-default-graph" if union else "")
+                                 "?union-default-graph" if union else "", timeout=timeout)
         if "json" in ctype:
             data = json.loads(body)
             if "boolean" in data:

@@ -76,7 +76,7 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def bundled_store():
     """The compiled store of the bundled data/ (read-only)."""
-    from graph.build import cached_store
+    from graph.cache import cached_store
 
     return cached_store()
 

@@ -326,3 +326,242 @@ def test_stargate_norway_is_one_venture_seen_from_two_sides(runner, companies):
     microsoft = company_deals(runner, "Microsoft")["microsoft-aker-nscale-narvik-2025"]
     assert microsoft["provider"] == "aker-nscale-jv" and microsoft["facilities"] == ["stargate-norway"]
     assert "aker-nscale-jv" in companies
+
+
+# ---------------------------------------------------------------------------- deals announced in 2025 (2025 search)
+# Each check pins facts of a deal added by the 2025 search as its primary source states them
+# (company release, wire copy of one, or the company's own page), read back through the CLI.
+
+def primary_urls(deal):
+    return {s["url"] for s in deal["sources"] if s["kind"] in ("filing", "company_release")}
+
+
+def test_2025_fluidstack_france_memorandum(runner):
+    d = company_deals(runner, "Fluidstack")["fluidstack-france-1gw-mou-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["status"]) == (
+        "other", "government-of-france", "fluidstack", "letter_of_intent")
+    assert d["announced"] == "2025-02-10" and d["start"] == "2026"
+    mw = headline(d["power_mw"])
+    assert (mw["value"], mw["qualifier"]) == (1000, "up_to")
+    chips = headline(d["accelerators"])
+    assert (chips["count"], chips["qualifier"]) == (500_000, "approx")
+    assert mw["source"] in primary_urls(d)
+    # the EUR 10 billion is Fluidstack's capital spending, not a payment between the parties
+    assert d["total_value"] == []
+
+
+def test_2025_aip_consortium_buys_aligned(runner):
+    d = company_deals(runner, "Aligned Data Centers")["aip-aligned-acquisition-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["status"]) == (
+        "acquisition", "aip", "aligned-data-centers", "signed")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"], value["qualifier"]) == (40_000_000_000, "USD", "approx")
+    assert d["announced"] == "2025-10-15"
+    assert value["source"] in primary_urls(d)
+    # the AIP name resolves, and the acquirer's own deals include the joining of Nvidia and xAI
+    aip = company_deals(runner, "AI Infrastructure Partnership")
+    assert "aip-aligned-acquisition-2025" in aip
+
+
+def test_2025_crusoe_tallgrass_wyoming_venture(runner):
+    d = company_deals(runner, "Crusoe")["crusoe-tallgrass-wyoming-2025"]
+    assert d["kind"] == "joint_venture" and d["members"] == ["crusoe", "tallgrass"]
+    assert (d["provider"], d["customer"]) == (None, None)
+    assert headline(d["power_mw"])["value"] == 1800
+    assert d["announced"] == "2025-07-24"
+    assert any(u.startswith("https://www.globenewswire.com/") for u in primary_urls(d))
+
+
+def test_2025_stargate_argentina_is_a_letter_of_intent(runner):
+    d = company_deals(runner, "OpenAI")["openai-sur-energy-argentina-2025"]
+    assert (d["provider"], d["customer"], d["role"], d["status"]) == (
+        "sur-energy", "openai", "customer", "letter_of_intent")
+    mw = headline(d["power_mw"])
+    assert (mw["value"], mw["qualifier"]) == (500, "up_to")
+    assert "https://openai.com/global-affairs/argentinas-ai-opportunity/" in primary_urls(d)
+
+
+def test_2025_macquarie_facility_for_applied_digital(runner):
+    d = company_deals(runner, "Applied Digital")["macquarie-applied-digital-hpc-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == (
+        "investment", "macquarie-asset-management", "applied-digital", "customer")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (5_000_000_000, "up_to")
+    assert d["announced"] == "2025-01-14"
+    assert any("macquarie.com" in u for u in primary_urls(d))
+
+
+def test_2025_aws_xenergy_korean_smr_memorandum(runner):
+    d = company_deals(runner, "AWS")["aws-xenergy-khnp-doosan-smr-2025"]
+    assert d["kind"] == "joint_venture"
+    assert d["members"] == ["aws", "doosan-enerbility", "khnp", "x-energy"]
+    mw = headline(d["power_mw"])
+    assert (mw["value"], mw["qualifier"]) == (5000, "more_than")
+    assert (d["announced"], d["end"], d["status"]) == ("2025-08-25", "2039", "letter_of_intent")
+    assert mw["source"] in primary_urls(d)
+
+
+def test_2025_broadcom_tpu_racks_for_anthropic(runner):
+    d = company_deals(runner, "Anthropic")["broadcom-anthropic-tpu-racks-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == (
+        "chip_supply", "broadcom", "anthropic", "customer")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"]) == (21_000_000_000, "USD")
+    assert (d["announced"], d["end"]) == ("2025-12-11", "2026")
+    assert value["source"] in primary_urls(d)
+
+
+def test_2025_brookfield_france_money_stays_in_terms(runner):
+    """A capital-spending programme is not a deal value (curation rule 8)."""
+    d = company_deals(runner, "Brookfield")["brookfield-data4-france-2025"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("investment", "brookfield", "data4")
+    assert d["total_value"] == [] and "EUR 20 billion" in d["terms"]
+    assert (d["announced"], d["end"]) == ("2025-02-10", "2030")
+    assert primary_urls(d)
+
+
+def test_2025_nvidia_korea_allocations_are_separate_deals(runner):
+    korea = {k: v for k, v in company_deals(runner, "Nvidia").items() if k.startswith("nvidia-") and v["announced"] == "2025-10-31"}
+    customers = {v["customer"] for v in korea.values()}
+    assert customers == {"korea-msit", "samsung-electronics", "sk-group", "hyundai-motor-group", "naver-cloud"}
+    naver = korea["nvidia-naver-cloud-2025"]
+    assert headline(naver["accelerators"])["count"] == 60_000
+
+# ---------------------------------------------------------------------------- deals announced in 2026 (d-2026 pass)
+# Each pins facts of a deal added from the 2026 search, as its sources state them.
+
+def test_2026_google_rents_spacex_gpus_by_the_month(runner):
+    d = company_deals(runner, "Google Cloud")["google-xai-spacex-cloud-2026-06"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("cloud_capacity", "xai", "google", "customer")
+    price = headline(d["price"])
+    assert (price["amount"], price["currency"], price["per"]) == (920_000_000, "USD", "month")
+    gpus = headline(d["accelerators"])
+    assert (gpus["count"], gpus["qualifier"]) == (110_000, "approx")
+    assert {v["qualifier"] for v in d["accelerators"]} == {"approx", "at_least"}     # WSJ: at least 110,000
+    assert (d["announced"], d["start"], d["end"], d["status"]) == ("2026-06-05", "2026-10", "2029-06", "signed")
+    # in force only inside October 2026 .. June 2029
+    assert "google-xai-spacex-cloud-2026-06" in company_deals(runner, "Google", "--as-of", "2029-06-30")
+    assert "google-xai-spacex-cloud-2026-06" not in company_deals(runner, "Google", "--as-of", "2026-09-30")
+    assert "google-xai-spacex-cloud-2026-06" not in company_deals(runner, "Google", "--as-of", "2029-07-01")
+
+
+def test_2026_reflection_rents_colossus_2(runner):
+    d = company_deals(runner, "Reflection")["reflection-xai-colossus-2-2026"]
+    assert (d["provider"], d["customer"], d["facilities"]) == ("xai", "reflection-ai", ["colossus-2"])
+    price = headline(d["price"])
+    assert (price["amount"], price["per"]) == (150_000_000, "month")
+    values = {(v["amount"], v["qualifier"], v["headline"]) for v in d["total_value"]}
+    assert values == {(6_300_000_000, "approx", True), (6_300_000_000, "up_to", False)}
+    assert (d["announced"], d["start"], d["end"]) == ("2026-06-22", "2026-07-01", "2029")
+    # xAI (inside SpaceX) now sells compute to three outside labs and Google
+    customers = {x["customer"] for x in company_deals(runner, "xAI").values() if x["role"] == "provider"}
+    assert {"anthropic", "google", "reflection-ai"} <= customers
+
+
+def test_2026_chevron_unit_sells_kilby_power_to_microsoft(runner):
+    d = company_deals(runner, "Microsoft")["microsoft-chevron-kilby-ppa-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("power_purchase", "energy-forge-one", "microsoft")
+    assert d["facilities"] == ["project-kilby"]
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (2670, "approx")
+    assert power["source"] == "https://targetednews.com/pr_display.php?pr_id=9652592"     # Chevron's release
+    assert (d["announced"], d["start"], d["end"]) == ("2026-06-22", "2028", None)
+    assert d["sources"][0]["kind"] == "company_release"
+    # the signer is Chevron's subsidiary: Chevron shows it only with --roll-up
+    assert "microsoft-chevron-kilby-ppa-2026" not in company_deals(runner, "Chevron")
+    assert "microsoft-chevron-kilby-ppa-2026" in company_deals(runner, "Chevron", "--roll-up")
+
+
+def test_2026_national_grid_buys_into_the_kilby_developer(runner):
+    d = company_deals(runner, "Joulent")["nationalgrid-joulent-invest-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("investment", "national-grid-ventures", "joulent")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["currency"], value["qualifier"]) == (1_750_000_000, "USD", None)
+    assert d["announced"] == "2026-07-01"
+    site = cli_json(runner, "--no-epoch", "facility", "Project Kilby")[0]
+    assert {x["id"] for x in site["deals"]} == {"microsoft-chevron-kilby-ppa-2026", "nationalgrid-joulent-invest-2026"}
+
+
+def test_2026_applied_digital_leases_to_unnamed_hyperscalers(runner):
+    deals = company_deals(runner, "Applied Digital")
+    df1, pf3, df2 = (deals[f"applieddigital-hyperscaler-{k}-2026"] for k in ("df1", "pf3", "df2"))
+    for d, mw, money in ((df1, 300, 7_500_000_000), (pf3, 300, 7_500_000_000), (df2, 210, 5_200_000_000)):
+        assert (d["kind"], d["provider"], d["role"]) == ("lease", "applied-digital", "provider")
+        assert headline(d["power_mw"])["value"] == mw
+        value = headline(d["total_value"])
+        assert (value["amount"], value["qualifier"]) == (money, "approx")
+    assert df1["customer"] == pf3["customer"] == "unnamed-hyperscaler-delta-forge-1"   # same tenant per sources
+    assert df2["customer"] == "unnamed-hyperscaler-delta-forge-2"
+    assert (df1["announced"], df1["start"], df2["start"]) == ("2026-04-23", "2027", "2028")
+    for d in (df1, df2):
+        assert any(s["kind"] == "filing" and s["url"].startswith("https://www.sec.gov/Archives/edgar/data/1144879/")
+                   for s in d["sources"])
+
+
+def test_2026_openai_first_customer_of_tcs_hypervault(runner):
+    d = company_deals(runner, "TCS HyperVault")["openai-tcs-hypervault-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("lease", "tcs", "openai")
+    assert headline(d["power_mw"])["value"] == 100          # the first phase, not the 1 GW option
+    assert (d["announced"], d["status"]) == ("2026-02-19", "announced")
+    assert "openai-tcs-hypervault-2026" in company_deals(runner, "OpenAI")
+
+
+def test_2026_aes_google_ppa_records_no_invented_capacity(runner):
+    d = company_deals(runner, "AES")["google-aes-wilbarger-ppa-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("power_purchase", "aes", "google")
+    assert d["facilities"] == ["google-wilbarger"]
+    assert d["power_mw"] == [] and d["total_value"] == []    # neither was disclosed
+    assert d["announced"] == "2026-02-24"
+    assert any(s["kind"] == "company_release" and s["url"].startswith("https://www.prnewswire.com/")
+               for s in d["sources"])
+
+
+def test_2026_cpp_edgeconnex_amounts_disagree(runner):
+    d = company_deals(runner, "Canada Pension Plan Investment Board")["cpp-edgeconnex-invest-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("investment", "cpp-investments", "edgeconnex")
+    amounts = {v["amount"]: v["headline"] for v in d["total_value"]}
+    assert amounts == {1_750_000_000: True, 2_400_000_000: False}
+    assert d["announced"] == "2026-07"
+
+
+def test_2026_microsoft_takes_crusoe_abilene_expansion_with_disputed_mw(runner):
+    d = company_deals(runner, "Crusoe")["microsoft-crusoe-abilene-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("lease", "crusoe", "microsoft", "provider")
+    assert {v["value"]: v["headline"] for v in d["power_mw"]} == {900: True, 700: False}   # Crusoe vs Bloomberg
+    assert (d["announced"], d["start"]) == ("2026-03-27", "2027")
+    assert d["facilities"] == ["crusoe-abilene-microsoft"]
+
+
+def test_2026_nvidia_thinking_machines_gigawatt_without_invented_value(runner):
+    d = company_deals(runner, "Thinking Machines")["nvidia-thinking-machines-2026"]
+    assert (d["kind"], d["provider"], d["customer"]) == ("chip_supply", "nvidia", "thinking-machines-lab")
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (1000, "at_least")
+    assert d["total_value"] == []          # the "$50B" in headlines is a per-GW rule of thumb, not the deal's value
+    assert (d["announced"], d["start"]) == ("2026-03-10", "2027")
+
+
+def test_2026_nextera_to_acquire_dominion(runner):
+    d = company_deals(runner, "Dominion Energy")["nextera-dominion-acquisition-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("acquisition", "nextera", "dominion", "customer")
+    assert {v["amount"] for v in d["total_value"]} == {66_800_000_000, 67_000_000_000}
+    assert headline(d["total_value"])["amount"] == 66_800_000_000
+    assert (d["announced"], d["status"]) == ("2026-05-18", "announced")
+
+
+def test_2026_softbank_portsmouth_site_is_federal_land_for_10_gw(runner):
+    d = company_deals(runner, "SoftBank")["softbank-doe-portsmouth-2026"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("other", "us-doe", "softbank", "customer")
+    assert headline(d["power_mw"])["value"] == 10_000
+    assert d["total_value"] == []          # the $33B gas plants are SoftBank's own spending
+    assert (d["announced"], d["facilities"]) == ("2026-03-20", ["portsmouth-site"])
+
+
+def test_2026_aep_exercises_bloom_option_separately_from_2024_framework(runner):
+    deals = company_deals(runner, "AEP")
+    d = deals["aep-bloom-cheyenne-2026"]
+    assert (d["provider"], d["customer"]) == ("bloom-energy", "aep")
+    value = headline(d["total_value"])
+    assert (value["amount"], value["qualifier"]) == (2_650_000_000, "approx")
+    assert d["announced"] == "2026-01-08"
+    assert "aep-bloom-fuel-cells-2024" in deals     # the earlier framework stays its own record

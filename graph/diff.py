@@ -1,0 +1,417 @@
+"""What changed between two versions of the graph: companies, facilities and deals added,
+removed and changed, field by field.
+
+Both sides are read as RDF (a record folder or file is compiled through the same pipeline as
+every other command), so any two of these compare: a record folder or file, a store folder, a
+SPARQL endpoint, or a git revision of the data (``git:REV``, or ``git:REV:PATH``). Ids are the
+join key: a renamed id is a removal plus an addition.
+
+An entity's fields are its properties, each rendered as text; a figure (power, accelerators,
+money) is rendered with its qualifier and its source, so a change of source shows as a change.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .errors import BadValue
+from .vocab import CKG_NS, DEAL_KINDS, DERIVED_GRAPH, ID_NS, ONTOLOGY_GRAPH, PREFIXES, notation
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+SCHEMA = PREFIXES["schema"]
+PROV = PREFIXES["prov"]
+SLUG = CKG_NS + "slug"
+ALT = CKG_NS + "alternativeValue"
+SOURCE_T = CKG_NS + "Source"
+KINDS = {CKG_NS + "Company": "company", CKG_NS + "Facility": "facility",
+         **{CKG_NS + local: "deal" for local in DEAL_KINDS.values()}}
+ORDER = {"company": 0, "facility": 1, "deal": 2}
+PLURAL = {"company": "companies", "facility": "facilities", "deal": "deals"}
+# Fields named as users know them from the records (the rest keep the property's local name).
+FIELD_NAMES = {
+    SCHEMA + "name": "name", SCHEMA + "alternateName": "aliases", RDF_TYPE: "kind",
+    PROV + "wasDerivedFrom": "sources", PROV + "hadPrimarySource": "primary sources",
+    CKG_NS + "powerCapacity": "power_mw", CKG_NS + "acceleratorCapacity": "accelerators",
+    CKG_NS + "totalValue": "total_value", CKG_NS + "companyKind": "kind",
+    "http://www.w3.org/ns/org#subOrganizationOf": "parent", CKG_NS + "facilityStatus": "status",
+    SCHEMA + "address": "location", SCHEMA + "geo": "coordinates",
+}
+SKIP = {SLUG, RDFS_LABEL}
+# Partial dates: stored as a date plus its precision, shown as the record writes them.
+DATES = {CKG_NS + "announcedDate": ("announced", CKG_NS + "announcedPrecision", False),
+         CKG_NS + "startDate": ("start", CKG_NS + "startPrecision", False),
+         CKG_NS + "endDate": ("end", CKG_NS + "endPrecision", True),
+         CKG_NS + "parentSince": ("parent_since", CKG_NS + "parentSincePrecision", False)}
+PRECISION_PROPS = {v[1] for v in DATES.values()}
+# Inside a figure: the value and its unit first, its source last.
+NODE_ORDER = {SCHEMA + "value": 0, SCHEMA + "unitText": 1, SCHEMA + "currency": 1, CKG_NS + "per": 2,
+              CKG_NS + "acceleratorModel": 3, CKG_NS + "qualifier": 4, PROV + "wasDerivedFrom": 9}
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one entity: the values it had and has (each sorted)."""
+
+    field: str
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+
+    @property
+    def removed(self) -> tuple[str, ...]:
+        """Values only the old side has."""
+        return tuple(v for v in self.old if v not in self.new)
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        """Values only the new side has."""
+        return tuple(v for v in self.new if v not in self.old)
+
+
+@dataclass(frozen=True)
+class EntityChange:
+    """An entity added, removed or changed; ``fields`` lists what differs (all fields when added
+    or removed)."""
+
+    kind: str  # company | facility | deal
+    id: str
+    change: str  # added | removed | changed
+    label: str
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diff:
+    old: str
+    new: str
+    changes: tuple[EntityChange, ...] = field(default_factory=tuple)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{kind: {added: n, removed: n, changed: n}}`` for every kind."""
+        out = {k: {"added": 0, "removed": 0, "changed": 0} for k in ORDER}
+        for c in self.changes:
+            out.setdefault(c.kind, {"added": 0, "removed": 0, "changed": 0})[c.change] += 1
+        return out
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
+@dataclass
+class Entity:
+    kind: str
+    id: str
+    label: str
+    fields: dict[str, frozenset[str]]
+
+
+# ---------------------------------------------------------------------------- reading a side
+
+def _git_toplevel(cwd: Path) -> Path:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True,
+                             text=True, check=True)
+    except FileNotFoundError:
+        raise BadValue("git is not installed", "install git, or compare two folders instead") from None
+    except subprocess.CalledProcessError:
+        raise BadValue(f"{cwd} is not inside a git repository",
+                         "run computekg diff git:REV from the repository that holds the data") from None
+    return Path(out.stdout.strip())
+
+
+def git_tree(spec: str, *, cwd: Path | None = None) -> Path:
+    """Extract the data of ``git:REV[:PATH]`` (PATH defaults to ``data``) into the cache, once per
+    tree, and return the folder. Read with ``git archive``; nothing in the work tree changes."""
+    from .cache import cache_root
+
+    rev, _, sub = spec[len("git:"):].partition(":")
+    sub = sub.strip("/") or "data"
+    if not rev:
+        raise BadValue(f"{spec!r} names no revision", "write git:REV, e.g. git:HEAD~1 or git:v0.1")
+    top = _git_toplevel(cwd or Path.cwd())
+    res = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}:{sub}"],
+                         cwd=top, capture_output=True, text=True)
+    tree = res.stdout.strip()
+    if res.returncode or not tree:
+        raise BadValue(f"git revision {rev!r} has no folder {sub!r} in {top}",
+                         "check the revision with git log, and the path (git:REV:PATH)")
+    target = cache_root() / "git" / tree
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{tree}.tmp-", dir=target.parent))
+        arch = subprocess.run(["git", "archive", "--format=tar", tree], cwd=top, capture_output=True)
+        if arch.returncode:
+            raise BadValue(f"git archive failed for {spec}: {arch.stderr.decode(errors='replace').strip()}",
+                             "check the revision with git log")
+        tar_path = tmp / ".tree.tar"
+        tar_path.write_bytes(arch.stdout)
+        with tarfile.open(tar_path) as tf:
+            tf.extractall(tmp / sub.split("/")[-1], filter="data")
+        tar_path.unlink()
+        try:
+            os.rename(tmp, target)
+        except OSError:  # another process extracted it first
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target / sub.split("/")[-1]
+
+
+def _is_store_folder(path: Path) -> bool:
+    """A pyoxigraph (RocksDB) folder rather than a folder of records."""
+    return (path / "CURRENT").is_file()
+
+
+def record_paths(path: Path) -> list[Path]:
+    """A record folder or file; a repository root stands for its ``data/`` folder."""
+    if path.is_dir() and (path / "data").is_dir() and ((path / ".git").exists() or (path / "pyproject.toml").exists()):
+        return [path / "data"]
+    return [path]
+
+
+def open_side(spec: str, *, epoch: bool = True, progress=None):
+    """A store for one side of a diff (see the module docstring). The caller closes it."""
+    from .cache import cached_store
+    from .store import open_store
+
+    if spec.startswith("git:"):
+        return cached_store([git_tree(spec)], epoch=epoch, **({"progress": progress} if progress else {}))
+    if spec.startswith(("http://", "https://")):
+        return open_store(spec)
+    path = Path(spec)
+    if not path.exists():
+        raise BadValue(f"{spec!r} is neither a file, a folder, a SPARQL endpoint nor git:REV",
+                         "give a record folder or file, a store folder, an http(s) URL or git:REV")
+    if path.is_dir() and _is_store_folder(path):
+        return open_store(path)
+    return cached_store(record_paths(path), epoch=epoch, **({"progress": progress} if progress else {}))
+
+
+# ---------------------------------------------------------------------------- describing entities
+
+def _quads(store) -> Iterator[tuple[str, str, object, str | None]]:
+    """(subject, predicate, object term, graph) for every quad a store holds (ontology and
+    derived graphs left out: they are computed, not data)."""
+    import pyoxigraph as ox
+
+    data = store.dump_nquads()
+    skip = {ONTOLOGY_GRAPH, DERIVED_GRAPH}
+    for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        g = q.graph_name
+        gv = None if isinstance(g, ox.DefaultGraph) else g.value
+        if gv in skip:
+            continue
+        yield q.subject.value, q.predicate.value, q.object, gv
+
+
+def _date_text(value: str, precision: str | None, last: bool) -> str:
+    import datetime as dt
+
+    from .dates import stored_text
+
+    try:
+        return stored_text(dt.date.fromisoformat(value[:10]), precision, last=last) or value
+    except ValueError:
+        return value
+
+
+def _local(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1]
+    return iri
+
+
+class _Describer:
+    """Renders the triples around each entity as ``field -> values`` text."""
+
+    def __init__(self, store) -> None:
+        import pyoxigraph as ox
+
+        self._literal = ox.Literal
+        self.props: dict[str, list[tuple[str, object]]] = defaultdict(list)
+        self.types: dict[str, str] = {}
+        for s, p, o, _ in _quads(store):
+            self.props[s].append((p, o))
+            if p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in KINDS:
+                self.types[s] = o.value
+        self.slugs = {s: next((o.value for p, o in self.props[s] if p == SLUG), _local(s)) for s in self.types}
+        self._sources: dict[str, str] = {}
+
+    def entities(self) -> dict[tuple[str, str], Entity]:
+        out = {}
+        for s, t in self.types.items():
+            kind = KINDS[t]
+            fields: dict[str, set[str]] = defaultdict(set)
+            label = ""
+            precision = {p: o.value for p, o in self.props[s] if p in PRECISION_PROPS}
+            for p, o in self.props[s]:
+                if p in SKIP or p in PRECISION_PROPS:
+                    continue
+                if p in DATES:
+                    name, prec, last = DATES[p]
+                    fields[name].add(_date_text(o.value, notation(precision.get(prec)), last))
+                    continue
+                if p == SCHEMA + "name" and not label:
+                    label = o.value
+                name = FIELD_NAMES.get(p, _local(p))
+                for text in self._values(o, depth=0, owner=s):
+                    fields[name].add(text)
+            out[(kind, self.slugs[s])] = Entity(kind, self.slugs[s], label,
+                                                 {k: frozenset(v) for k, v in fields.items()})
+        return out
+
+    def _values(self, o, *, depth: int, owner: str) -> list[str]:
+        """One value (a headline figure also yields its alternatives, marked as such)."""
+        if isinstance(o, self._literal):
+            return [o.value]
+        iri = o.value
+        if iri in self.types:
+            return [self.slugs[iri]]
+        if notation(iri) is not None:
+            return [notation(iri)]
+        props = self.props.get(iri)
+        if not props or depth >= MAX_DEPTH:
+            return [_local(iri) if iri.startswith(CKG_NS) else iri]
+        if any(p == RDF_TYPE and getattr(v, "value", None) == SOURCE_T for p, v in props):
+            return [self._source(iri)]
+        head = self._node(iri, depth=depth, owner=owner)
+        alts = [self._node(v.value, depth=depth, owner=owner) + " (alternative)"
+                for p, v in props if p == ALT]
+        return [head, *sorted(alts)] if alts else [head]
+
+    def _node(self, iri: str, *, depth: int, owner: str) -> str:
+        parts = []
+        props = self.props.get(iri, ())
+        has_unit_text = any(p == SCHEMA + "unitText" for p, _ in props)
+        for p, v in sorted(props, key=lambda pv: (NODE_ORDER.get(pv[0], 5), pv[0], str(pv[1]))):
+            if p in (RDF_TYPE, ALT) or getattr(v, "value", None) == owner:
+                continue
+            if p == SCHEMA + "unitCode" and has_unit_text:
+                continue
+            vals = ", ".join(self._values(v, depth=depth + 1, owner=owner))
+            if p in (SCHEMA + "value", SCHEMA + "unitText", SCHEMA + "currency"):
+                parts.append(vals)
+            else:
+                name = "source" if p == PROV + "wasDerivedFrom" else FIELD_NAMES.get(p, _local(p))
+                parts.append(f"{name}: {vals}")
+        return "; ".join(parts)
+
+    def _source(self, iri: str) -> str:
+        if iri not in self._sources:
+            f = {_local(p): v.value for p, v in self.props[iri] if p != RDF_TYPE}
+            kind = notation(next((v.value for p, v in self.props[iri] if p == CKG_NS + "sourceKind"), None))
+            bits = [f.get("publisher", ""), f.get("name", ""), f.get("datePublished", ""), kind or "", f.get("url", "")]
+            self._sources[iri] = " | ".join(b for b in bits if b)
+        return self._sources[iri]
+
+
+def describe(store) -> dict[tuple[str, str], Entity]:
+    """Every company, facility and deal in a store, keyed by (kind, id), with its fields."""
+    return _Describer(store).entities()
+
+
+# ---------------------------------------------------------------------------- comparing
+
+def compare(old: dict[tuple[str, str], Entity], new: dict[tuple[str, str], Entity], *,
+            old_name: str = "old", new_name: str = "new") -> Diff:
+    """The differences between two descriptions (as :func:`describe` returns them)."""
+    changes: list[EntityChange] = []
+    for key in sorted(old.keys() | new.keys(), key=lambda k: (ORDER.get(k[0], 9), k[0], k[1])):
+        a, b = old.get(key), new.get(key)
+        if a is None or b is None:
+            e = b if a is None else a
+            fields = tuple(FieldChange(f, () if a is None else tuple(sorted(v)), () if b is None else tuple(sorted(v)))
+                           for f, v in sorted(e.fields.items()))
+            changes.append(EntityChange(e.kind, e.id, "added" if a is None else "removed", e.label, fields))
+            continue
+        diffs = tuple(FieldChange(f, tuple(sorted(a.fields.get(f, ()))), tuple(sorted(b.fields.get(f, ()))))
+                      for f in sorted(a.fields.keys() | b.fields.keys())
+                      if a.fields.get(f, frozenset()) != b.fields.get(f, frozenset()))
+        if diffs:
+            changes.append(EntityChange(b.kind, b.id, "changed", b.label, diffs))
+    return Diff(old_name, new_name, tuple(changes))
+
+
+def diff(old: str, new: str, *, epoch: bool = True) -> Diff:
+    """Compare two sides named as the CLI names them (folder, file, store, URL, ``git:REV``)."""
+    descs = []
+    for spec in (old, new):
+        store = open_side(spec, epoch=epoch)
+        try:
+            descs.append(describe(store))
+        finally:
+            store.close()
+    return compare(descs[0], descs[1], old_name=old, new_name=new)
+
+
+# ---------------------------------------------------------------------------- presenting
+
+def rows(d: Diff) -> Iterator[dict]:
+    """One row per changed field, with the values it lost (old) and gained (new); added and
+    removed entities take one row each."""
+    for c in d.changes:
+        if c.change != "changed":
+            yield {"change": c.change, "kind": c.kind, "id": c.id, "name": c.label, "field": "",
+                   "old": "", "new": ""}
+            continue
+        for f in c.fields:
+            yield {"change": c.change, "kind": c.kind, "id": c.id, "name": c.label, "field": f.field,
+                   "old": "; ".join(f.removed), "new": "; ".join(f.added)}
+
+
+def to_json(d: Diff) -> dict:
+    return {
+        "old": d.old, "new": d.new, "counts": d.counts(),
+        "changes": [{"change": c.change, "kind": c.kind, "id": c.id, "name": c.label,
+                     "fields": {f.field: {"old": list(f.old), "new": list(f.new), "removed": list(f.removed),
+                                          "added": list(f.added)} for f in c.fields}}
+                    for c in d.changes],
+    }
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown inline code span or list item."""
+    return text.replace("\\", "\\\\").replace("`", "\\`").replace("\n", " ").replace("<", "&lt;")
+
+
+def to_markdown(d: Diff, *, title: str | None = None) -> str:
+    """A changelog entry: counts, then added, removed and changed entities."""
+    counts = d.counts()
+    out = [f"## {_md(title or f'Changes from {d.old} to {d.new}')}", ""]
+    summary = [f"{PLURAL.get(kind, kind)}: " + ", ".join(f"{n} {what}" for what, n in c.items() if n)
+               for kind, c in counts.items() if any(c.values())]
+    out += [("- " + line) for line in summary] or ["No changes."]
+    for what in ("added", "removed", "changed"):
+        group = [c for c in d.changes if c.change == what]
+        if not group:
+            continue
+        out += ["", f"### {what.capitalize()}", ""]
+        for c in group:
+            name = f" ({_md(c.label)})" if c.label and c.label != c.id else ""
+            out.append(f"- {c.kind} `{_md(c.id)}`{name}")
+            if what == "changed":
+                for f in c.fields:
+                    old = "; ".join(f"`{_md(v)}`" for v in f.removed) or "(none)"
+                    new = "; ".join(f"`{_md(v)}`" for v in f.added) or "(none)"
+                    out.append(f"  - {_md(f.field)}: {old} -> {new}")
+    return "\n".join(out) + "\n"
+
+
+def summary_line(d: Diff) -> str:
+    parts = [f"{PLURAL.get(kind, kind)}: {c['added']} added, {c['removed']} removed, {c['changed']} changed"
+             for kind, c in d.counts().items()]
+    return f"{d.old} -> {d.new}: " + "; ".join(parts)
+
+
+__all__ = ["Diff", "EntityChange", "FieldChange", "compare", "describe", "diff", "git_tree", "open_side",
+           "rows", "summary_line", "to_json", "to_markdown"]
