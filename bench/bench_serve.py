@@ -126,7 +126,7 @@ def main() -> None:
     levels = [int(x) for x in args.clients.split(",")]
 
     from graph import query as q
-    from graph.build import cached_store
+    from graph.cache import cached_store
     from graph.vocab import sparql_prologue
 
     store = cached_store()
