@@ -43,14 +43,15 @@ A deal whose two parties fall in the same group becomes a self-loop; cycles igno
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
+from .choices import DEAL_KINDS, GRAPH_FORMATS, RANK_MEASURES, RANK_ROLES
 from .errors import BadValue, ComputeKGError
+from .graphio import read_graph, serialize_graph
+from .figures import NOT_QUALIFIED, headline_value
 from .lookup import company_index, fetch_deals, resolve_company
 from .select import RollUp, deal_reach, parse_kinds, select_deals, ultimate_parents
-from .vocab import DEAL_KINDS
 
 # ---------------------------------------------------------------------------- the model
 
@@ -85,10 +86,7 @@ RELATION: dict[str, str] = {
     "joint_venture": "is in a joint venture with",
 }
 
-EXPORT_FORMATS = ("graphml", "gexf", "json")
-RANK_MEASURES = ("mw", "money", "deals")
-RANK_ROLES = ("provider", "customer")
-NOT_QUALIFIED = (None, "exact")
+EXPORT_FORMATS = GRAPH_FORMATS
 
 
 class NoPath(ComputeKGError):
@@ -97,14 +95,6 @@ class NoPath(ComputeKGError):
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
         self.hint = hint
-
-
-def headline_value(values: Sequence[dict]) -> dict | None:
-    """The headline figure of a deal field (sources that disagree keep theirs as alternatives)."""
-    for v in values:
-        if v.get("headline", True):
-            return v
-    return None
 
 
 def deal_money(deal: dict) -> dict | None:
@@ -445,19 +435,6 @@ def rank(store, *, by: str, role: str, kinds: Sequence[str] | str | None = None,
 
 # ---------------------------------------------------------------------------- export
 
-def _flat(value: Any) -> Any:
-    """A value GraphML/GEXF can hold: lists joined with '; ', numbers as floats, None dropped."""
-    if isinstance(value, (list, tuple, set)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
 def export_graph(store, fmt: str, *, kinds: Sequence[str] | str | None = None, as_of: _dt.date | None = None,
                  roll_up: bool = False) -> bytes:
     """The company graph as GraphML, GEXF or node-link JSON, deal attributes on the edges.
@@ -471,53 +448,9 @@ def export_graph(store, fmt: str, *, kinds: Sequence[str] | str | None = None, a
     return serialize_graph(company_graph(store, kinds=kinds, as_of=as_of, roll_up=roll_up), fmt)
 
 
-def serialize_graph(g, fmt: str) -> bytes:
-    """Serialise a graph from :func:`build_graph` (the ``deal_dict`` attribute is dropped)."""
-    import io
-
-    import networkx as nx
-
-    flat = fmt in ("graphml", "gexf")
-    h = nx.MultiDiGraph()
-    h.graph.update({k: _flat(v) if flat else v for k, v in g.graph.items() if v is not None})
-    for n, data in g.nodes(data=True):
-        h.add_node(n, **{k: _flat(v) if flat else v for k, v in data.items() if v is not None or not flat})
-        if fmt == "gexf":
-            h.nodes[n]["label"] = data.get("name") or n
-    for u, v, k, data in g.edges(keys=True, data=True):
-        attrs = {a: x for a, x in data.items() if a != "deal_dict"}
-        if fmt == "gexf":
-            attrs["label"] = k
-        h.add_edge(u, v, key=k, **{a: _flat(x) for a, x in attrs.items() if x is not None} if flat else attrs)
-    if fmt == "json":
-        data = nx.node_link_data(h, edges="links")
-        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n").encode("utf-8")
-    buf = io.BytesIO()
-    if fmt == "graphml":
-        nx.write_graphml(h, buf, infer_numeric_types=True)
-    else:
-        nx.write_gexf(h, buf)
-    return buf.getvalue()
-
-
-def read_graph(data: bytes, fmt: str):
-    """Parse an export back into networkx (for checks and round trips)."""
-    import io
-
-    import networkx as nx
-
-    if fmt == "json":
-        return nx.node_link_graph(json.loads(data), edges="links", multigraph=True, directed=True)
-    if fmt == "graphml":
-        return nx.read_graphml(io.BytesIO(data), force_multigraph=True)
-    if fmt == "gexf":
-        return nx.read_gexf(io.BytesIO(data))
-    raise BadValue(f"unknown graph format {fmt!r}", "choose one of: " + ", ".join(EXPORT_FORMATS))
-
-
 __all__ = [
     "PAYER", "TIE_KINDS", "MONEY_KINDS", "RELATION", "EXPORT_FORMATS", "RANK_MEASURES", "RANK_ROLES", "NoPath",
     "parse_kinds", "build_graph", "company_graph", "paths", "find_cycles", "cycles", "Cycles", "rank",
     "rank_deals", "RollUp", "ultimate_parents", "rollup_table", "deal_reach", "export_graph", "serialize_graph",
-    "read_graph", "edge_attributes",
+    "read_graph", "edge_attributes", "GRAPH_FORMATS", "parse_kinds", "headline_value", "NOT_QUALIFIED",
 ]

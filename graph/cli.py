@@ -8,100 +8,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from . import __version__
-from .errors import BadValue, ComputeKGError, ValidationFailed
-from .output import COMPANY_DEAL_COLUMNS, DEAL_COLUMNS, FORMATS, public_deal, write_rows
-from .vocab import DEAL_KINDS, DEAL_STATUSES
+from .choices import (DEAL_KINDS, DEAL_STATUSES, GRAPH_FORMATS, QUERY_FORMATS, RANK_MEASURES, RANK_ROLES, RDF_FORMATS,
+                      VIEW_COLOR_BY, VIEW_MAX_NODES, VIEW_SIZE_BY)
+from .clikit import (CLIError, Group, State, as_of_option, comma_list, format_option, note,  # noqa: F401 - used by
+                     parse_date_option, pass_state)                                          # command modules
+from .output import (COMPANY_COLUMNS, COMPANY_DEAL_COLUMNS, CYCLE_COLUMNS, DEAL_COLUMNS, FACILITY_COLUMNS,
+                     PATH_COLUMNS, company_note, cycle_rows, rank_columns, write_rows)
 
+# Commands kept in their own modules, loaded only when run (start-up stays light):
+# command name -> "module:attribute".
+LAZY_COMMANDS: dict[str, str] = {
+    "diff": "graph.changes_cli:diff",
+    "changes": "graph.changes_cli:changes",
+    "serve": "graph.serve.command:serve",
+}
+Group.lazy = LAZY_COMMANDS
 
-def note(message: str) -> None:
-    """A message for the user on stderr, after any data already written to stdout."""
-    sys.stdout.flush()
-    click.echo(message, err=True)
-
-
-class CLIError(click.ClickException):
-    """One line on stderr: the cause, then how to fix it."""
-
-    def __init__(self, message: str, hint: str = "", exit_code: int = 1):
-        super().__init__(message + (f" ({hint})" if hint else ""))
-        self.exit_code = exit_code
-
-
-class Group(click.Group):
-    """Turns the library's typed errors into one-line messages and exit codes (1 data, 2 usage)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ValidationFailed as exc:
-            for p in exc.problems:
-                note(str(p))
-            raise CLIError(str(exc), exc.hint) from None
-        except BadValue as exc:
-            raise CLIError(str(exc), exc.hint, exit_code=2) from None
-        except ComputeKGError as exc:
-            raise CLIError(str(exc), getattr(exc, "hint", "")) from None
-        except BrokenPipeError:  # pragma: no cover - e.g. `computekg deals | head`
-            sys.stderr.close()
-            raise SystemExit(0)
-        except OSError as exc:  # a file the user named cannot be read or written
-            where = f" {exc.filename}" if exc.filename else ""
-            raise CLIError(f"cannot use{where}: {exc.strerror or exc}",
-                           "check the path exists and is writable") from None
-
-
-def format_option(choices=FORMATS, default="table"):
-    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                        help="Output format: data goes to stdout, messages to stderr.")
-
-
-def parse_date_option(ctx, param, value):
-    if value is None:
-        return None
-    from .dates import parse_as_of
-
-    try:
-        return parse_as_of(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-as_of_option = click.option("--as-of", "as_of", callback=parse_date_option, metavar="DATE",
-                            help="Keep deals in force on DATE (start <= DATE <= end; partial dates cover "
-                                 "their whole period; deals without dates are left out).")
-
-
-class State:
-    def __init__(self, data: tuple[str, ...], store: str | None, epoch: bool):
-        self.data = [Path(p) for p in data]
-        self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
-        self.epoch = epoch
-        self._store = None
-
-    def progress(self, message: str) -> None:
-        if sys.stderr.isatty():
-            note(f"... {message}")
-
-    def store(self):
-        """The store to answer from: --store folder (read-only), else the cached compiled records."""
-        if self._store is None:
-            if self.store_path is not None:
-                from .store import open_store
-
-                self._store = open_store(self.store_path, read_only=True)
-            else:
-                from .cache import cached_store
-
-                self._store = cached_store(self.data or None, epoch=self.epoch, progress=self.progress)
-        return self._store
-
-
-pass_state = click.make_pass_decorator(State)
+# The names the CLI's options were known by (tests and scripts import them from here).
+VIZ_COLOR_BY, VIZ_SIZE_BY, VIZ_MAX_NODES, EXPORT_FORMATS = VIEW_COLOR_BY, VIEW_SIZE_BY, VIEW_MAX_NODES, RDF_FORMATS
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -149,24 +77,9 @@ def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
     Example:
       computekg company Anthropic --as-of 2027-01-01
     """
-    from .lookup import company_deals
-
-    store = state.store()
-    companies = None
-    if roll_up:
-        from .lookup import resolve_company, subsidiaries
-
-        companies = subsidiaries(store, resolve_company(store, name)["id"], as_of=as_of)
-    found, deals = company_deals(store, name, as_of=as_of, companies=companies)
-    sites = []
-    if as_of is None:
-        from .facilities import facilities_of
-
-        sites = facilities_of(store, companies or [found])
-    write_rows([public_deal(d) for d in deals] + sites, fmt, COMPANY_DEAL_COLUMNS)
-    what = f"{found['name']} ({found['id']})" + (f" with {len(companies) - 1} subsidiaries" if companies else "")
-    note(f"{len(deals)} deal(s) for {what}" + (f" in force on {as_of}" if as_of else "")
-         + (f"; {len(sites)} site(s) it owns or uses, per Epoch AI" if sites else ""))
+    report = state.kg().company(name, as_of=as_of, roll_up=roll_up)
+    write_rows(report.rows(), fmt, COMPANY_DEAL_COLUMNS)
+    note(company_note(report))
 
 
 @main.command()
@@ -184,14 +97,9 @@ def deals(state: State, provider, customer, kind, status, as_of, fmt: str) -> No
     Example:
       computekg deals --customer OpenAI --kind cloud_capacity --format csv
     """
-    from .lookup import fetch_deals, resolve_company, select_deals
-
-    store = state.store()
-    p = resolve_company(store, provider)["id"] if provider else None
-    c = resolve_company(store, customer)["id"] if customer else None
-    rows = select_deals(fetch_deals(store), provider=p, customer=c, kind=kind, status=status, as_of=as_of)
-    write_rows([public_deal(d) for d in rows], fmt, DEAL_COLUMNS)
-    note(f"{len(rows)} deal(s)")
+    found = state.kg().deals(provider=provider, customer=customer, kind=kind, status=status, as_of=as_of)
+    write_rows([d.as_dict() for d in found], fmt, DEAL_COLUMNS)
+    note(f"{len(found)} deal(s)")
 
 
 @main.command()
@@ -204,12 +112,7 @@ def companies(state: State, fmt: str) -> None:
     Example:
       computekg companies --format csv
     """
-    from .lookup import company_index
-
-    rows = [{k: v for k, v in c.items() if k != "iri"} for c in company_index(state.store())]
-    write_rows(rows, fmt, [("id", lambda c: c["id"]), ("name", lambda c: c["name"]),
-                           ("kind", lambda c: c["kind"]), ("parent", lambda c: c["parent"]),
-                           ("aliases", lambda c: c["aliases"])])
+    write_rows([c.as_dict() for c in state.kg().companies()], fmt, COMPANY_COLUMNS)
 
 
 @main.command()
@@ -230,9 +133,10 @@ def facility(state: State, name: str, as_of, fmt: str) -> None:
     Example:
       computekg facility "Stargate Abilene" --as-of 2025-10-01
     """
-    from .facilities import facility_report, report_sections
+    from .facilities import report_sections
+    from .output import facility_note
 
-    report = facility_report(state.store(), name, as_of=as_of)
+    report = state.kg().facility(name, as_of=as_of).as_dict()
     if fmt == "json":
         write_rows([report], fmt)
     elif fmt == "table":
@@ -243,18 +147,7 @@ def facility(state: State, name: str, as_of, fmt: str) -> None:
                 click.echo()
     else:
         write_rows([{"section": title, **r} for title, rows in report_sections(report) for r in rows], fmt)
-    f = report["facility"]
-    a = report["as_of"]
-    if a is not None:
-        s = a["observed"]
-        note(f"{f['name']} ({f['id']}) on {as_of}: " + (
-            f"{s['power_mw']:g} MW observed on {s['date']} (latest Epoch AI reading on or before {as_of})"
-            if s is not None and s["power_mw"] is not None else "no observed capacity reading on or before that date")
-            + (f"; projected {a['projected']['power_mw']:g} MW for {a['projected']['date']}"
-               if a["projected"] is not None and a["projected"]["power_mw"] is not None else ""))
-    else:
-        note(f"{f['name']} ({f['id']}): {len(report['users'])} user(s), {len(report['deals'])} deal(s), "
-             f"{len(report['timeline'])} timeline reading(s)")
+    note(facility_note(report))
 
 
 @main.command()
@@ -269,11 +162,8 @@ def facilities(state: State, fmt: str) -> None:
     Example:
       computekg facilities --format csv
     """
-    from .facilities import facilities_list
-
-    rows = facilities_list(state.store())
-    write_rows(rows, fmt, [(k, (lambda k: lambda r: r[k])(k)) for k in (
-        "id", "name", "status", "owners", "operators", "mw", "epoch_mw", "h100_equivalents", "housed_in")])
+    rows = state.kg().facilities()
+    write_rows(rows, fmt, FACILITY_COLUMNS)
     note(f"{len(rows)} facilities ({sum(1 for r in rows if r['from_epoch'])} from Epoch AI)")
 
 
@@ -287,7 +177,7 @@ def facilities(state: State, fmt: str) -> None:
               help="Let SERVICE clauses send requests to the endpoints they name (refused otherwise).")
 @click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Stop a query that runs longer than SECONDS (exit 1).")
-@format_option(choices=("table", "csv", "tsv", "json"))
+@format_option(choices=QUERY_FORMATS)
 @pass_state
 def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool,
           allow_service: bool, timeout: float | None, fmt: str) -> None:
@@ -305,66 +195,38 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
       computekg query providers-of -p company_name=Anthropic
       computekg query 'SELECT ?name WHERE { ?c a ckg:Company ; schema:name ?name } LIMIT 5'
     """
-    from . import query as q
-    from .store import Rows
+    from .api import named_queries
 
     if list_:
-        write_rows([{"name": n.name, "summary": n.summary, "params": n.params} for n in q.user_queries()], fmt)
+        write_rows([{"name": n.name, "summary": n.summary, "params": n.params} for n in named_queries()], fmt)
         return
-    named = None
     if file:
-        text = Path(file).read_text(encoding="utf-8")
+        sparql = Path(file).read_text(encoding="utf-8")
     elif sparql is None:
         raise click.UsageError("give a SPARQL query, -f FILE.rq, or a query name (see --list)")
-    elif q.looks_like_query(sparql):
-        text = sparql
-    else:
-        named = q.get(sparql)
-        text = named.text
     bindings = {}
     for p in params:
         key, sep, value = p.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p/--param")
         bindings[key.strip().lstrip("?$")] = value
-    if named is not None:
-        bindings = q.check_params(named, bindings)
-    q.check_read_query(text, allow_service=allow_service)
-    result = q.run(state.store(), text, bindings, timeout=timeout)
-    if isinstance(result, bool):
-        write_rows([{"boolean": result}], fmt)
-    elif isinstance(result, Rows):
+    result = state.kg().query(sparql, bindings, allow_service=allow_service, timeout=timeout)
+    if result.form == "ask":
+        write_rows([{"boolean": result.boolean}], fmt)
+    elif result.form == "select":
         write_rows(result.rows, fmt, [(v, (lambda v: lambda r: r.get(v))(v)) for v in result.variables])
         note(f"{len(result)} row(s)")
     elif fmt == "json":
-        write_rows([{"triple": line} for line in result], fmt)
+        write_rows([{"triple": line} for line in result.triples], fmt)
     else:
-        for line in result:
+        for line in result.triples:
             click.echo(line)
 
 
 # ---------------------------------------------------------------------------- relationship analytics
-# The choices below equal graph.analytics' registries (checked by tests/test_analytics.py); they
-# are repeated here so `computekg --help` need not import the analytics layer.
-GRAPH_FORMATS = ("graphml", "gexf", "json")
-RANK_MEASURES = ("mw", "money", "deals")
-RANK_ROLES = ("provider", "customer")
 
 kinds_option = click.option("--kinds", "kinds", metavar="K,...",
                             help="Only deals of these kinds, comma-separated: " + ", ".join(DEAL_KINDS) + ".")
-
-
-def _figure(v: dict | None, unit: str = "") -> str:
-    from .output import figure_text, money_text
-
-    if not v:
-        return ""
-    return money_text(v) if "amount" in v else figure_text(v, unit)
-
-
-PATH_COLUMNS = [(k, (lambda k: lambda r: r[k])(k)) for k in ("path", "hop", "from", "direction", "to", "deal", "kind")] + [
-    ("mw", lambda r: _figure(r["mw"])), ("money", lambda r: _figure(r["money"])), ("date", lambda r: r["date"]),
-    ("source", lambda r: r["publisher"]), ("url", lambda r: r["source"])]
 
 
 @main.command()
@@ -387,9 +249,7 @@ def path(state: State, a: str, b: str, max_hops: int, kinds, as_of, limit: int, 
       computekg path Nvidia Anthropic --max-hops 3
       computekg path OpenAI Oracle --kinds investment,cloud_capacity --format json
     """
-    from .analytics import paths
-
-    rows = paths(state.store(), a, b, max_hops=max_hops, kinds=kinds, as_of=as_of, limit=limit)
+    rows = [h.as_dict() for h in state.kg().path(a, b, max_hops=max_hops, kinds=kinds, as_of=as_of, limit=limit)]
     write_rows(rows, fmt, PATH_COLUMNS if fmt != "table" else PATH_COLUMNS[:-1])
     note(f"{rows[-1]['path']} shortest path(s) of {rows[-1]['hop']} hop(s)")
 
@@ -416,19 +276,11 @@ def cycles(state: State, roll_up: bool, kinds, as_of, max_length: int, limit: in
       computekg cycles --max-length 3
       computekg cycles --roll-up --kinds investment,cloud_capacity,chip_supply
     """
-    from .analytics import cycles as find
-
-    found = find(state.store(), roll_up=roll_up, kinds=kinds, as_of=as_of, max_length=max_length, limit=limit)
+    found = state.kg().cycles(roll_up=roll_up, kinds=kinds, as_of=as_of, max_length=max_length, limit=limit)
     if fmt in ("json", "jsonl"):
-        write_rows(found.cycles, fmt)
+        write_rows([c.as_dict() for c in found.cycles], fmt)
     else:
-        rows = [{"cycle": c["cycle"], "length": c["length"], "step": i, **s} for c in found.cycles
-                for i, s in enumerate(c["steps"], 1)]
-        write_rows(rows, fmt, [
-            ("cycle", lambda r: r["cycle"]), ("length", lambda r: r["length"]), ("step", lambda r: r["step"]),
-            ("from", lambda r: r["from"]), ("to", lambda r: r["to"]),
-            ("deals", lambda r: [d["id"] for d in r["deals"]]),
-            ("money", lambda r: [_figure(d["money"]) or "?" for d in r["deals"]])])
+        write_rows(cycle_rows(found), fmt, CYCLE_COLUMNS)
     cut = f"; stopped at --limit {limit}" if found.truncated else ""
     note(f"{len(found.cycles)} cycle(s) of 2 to {max_length} companies{cut}")
 
@@ -455,28 +307,12 @@ def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency
       computekg rank --by mw --role provider --kinds lease,cloud_capacity
       computekg rank --by money --role customer --roll-up --as-of 2027-01-01
     """
-    from .analytics import rank as league
-    from .output import plain, scaled
-
-    rows = league(state.store(), by=by, role=role, kinds=kinds, as_of=as_of, roll_up=roll_up, currency=currency)
-    total = (lambda r: scaled(r["total"])) if by == "money" else (lambda r: plain(r["total"]))
-    columns = [("rank", lambda r: r["rank"]), ("company", lambda r: r["company"]), ("name", lambda r: r["name"]),
-               ("total", total), ("unit", lambda r: r["unit"]), ("deals", lambda r: r["deals"]),
-               ("qualified", lambda r: r["qualified"]), ("missing", lambda r: r["missing"])]
-    write_rows(rows, fmt, columns + ([("includes", lambda r: r["includes"])] if roll_up else []))
+    rows = state.kg().rank(by=by, role=role, kinds=kinds, as_of=as_of, roll_up=roll_up, currency=currency)
+    write_rows([r.as_dict() for r in rows], fmt, rank_columns(by, roll_up=roll_up))
     note(f"{len(rows)} {role}(s)")
 
 
 # ---------------------------------------------------------------------------- interactive views
-# Equal to graph.render.COLOR_BY / SIZE_BY / DEFAULT_MAX_NODES (tests/test_render.py checks), repeated
-# so that `computekg --help` need not import the render layer.
-VIZ_COLOR_BY = ("kind", "status", "year")
-VIZ_SIZE_BY = ("mw", "money", "deals")
-VIZ_MAX_NODES = 300
-
-
-def _comma_list(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
 @main.command()
@@ -512,12 +348,10 @@ def viz(state: State, names: tuple[str, ...], depth: int, kinds, statuses, as_of
       computekg viz Anthropic --depth 2 -o anthropic.html
       computekg viz --kinds lease,cloud_capacity --as-of 2027-01-01 --color-by status -o leases.html
     """
-    from .render import build_view, write_html
-
-    view = build_view(state.store(), names, depth=depth, kinds=_comma_list(kinds), statuses=_comma_list(statuses),
-                      as_of=as_of, roll_up=roll_up, color_by=color_by, size_by=size_by, max_nodes=max_nodes)
-    path = write_html(view, output)
-    note(f"wrote {output}: {view['meta']['summary']}")
+    view = state.kg().view(names, depth=depth, kinds=comma_list(kinds), statuses=comma_list(statuses), as_of=as_of,
+                           roll_up=roll_up, color_by=color_by, size_by=size_by, max_nodes=max_nodes)
+    path = view.write(output)
+    note(f"wrote {output}: {view.meta['summary']}")
     if open_:
         import webbrowser
 
@@ -573,8 +407,6 @@ def load(state: State, paths: tuple[str, ...], replace: bool) -> None:
     click.echo(f"loaded {', '.join(paths)} into {state.store_path}")
 
 
-EXPORT_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")
-
 
 @main.command()
 @click.option("--rdf-format", "rdf_format", type=click.Choice(EXPORT_FORMATS), default=None,
@@ -597,17 +429,7 @@ def export(state: State, rdf_format: str | None, graph_format: str | None, with_
       computekg export --rdf-format turtle -o computekg.ttl
       computekg export --graph-format gexf -o computekg.gexf
     """
-    if graph_format and (rdf_format or with_ontology):
-        raise BadValue("--graph-format writes the company graph, not RDF",
-                       "give either --graph-format or --rdf-format/--with-ontology")
-    if graph_format:
-        from .analytics import export_graph
-
-        data = export_graph(state.store(), graph_format)
-    else:
-        from .export import export_rdf
-
-        data = export_rdf(state.store(), rdf_format or "turtle", with_ontology=with_ontology)
+    data = state.kg().export(rdf_format=rdf_format, graph_format=graph_format, with_ontology=with_ontology)
     if output:
         Path(output).write_bytes(data)
         note(f"wrote {output}")
@@ -626,107 +448,12 @@ def stats(state: State, fmt: str) -> None:
     Example:
       computekg stats --format json
     """
-    from .lookup import stats as compute
+    from .output import stats_rows
 
-    s = compute(state.store())
-    if fmt in ("json", "jsonl"):
-        write_rows([s], fmt)
-        return
-    rows = []
-    for key in ("companies", "facilities", "deals", "sources", "deals_with_primary_source", "primary_source_share"):
-        rows.append({"section": "total", "key": key, "value": s[key]})
-    for section in ("deals_by_kind", "deals_by_status", "deals_by_year", "fields_missing"):
-        for k, v in s[section].items():
-            rows.append({"section": section, "key": k, "value": v})
-    for section in sorted(k for k in s if k.startswith("epoch")):
-        for k, v in s[section].items():
-            rows.append({"section": section, "key": k, "value": v})
-    write_rows(rows, fmt)
-
-
-# ---------------------------------------------------------------------------- change over time
-
-@main.command()
-@click.argument("old")
-@click.argument("new")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="table: one row per changed field; markdown: a changelog entry.")
-@pass_state
-def diff(state: State, old: str, new: str, fmt: str) -> None:
-    """What changed from OLD to NEW: companies, facilities and deals added, removed and changed.
-
-    OLD and NEW are each a record folder or file, a store folder, a SPARQL endpoint URL, or
-    git:REV (the data/ folder at a git revision of the repository you are in; git:REV:PATH for
-    another folder). Both are compiled to RDF through the same pipeline and compared by id; a
-    changed figure shows with its source, so a change of source shows too.
-
-    \b
-    Examples:
-      computekg diff git:HEAD~5 .
-      computekg diff old-data/ data/ --format markdown >> data/CHANGELOG.md
-    """
-    from .diff import diff as compute, rows, summary_line, to_json, to_markdown
-
-    d = compute(old, new, epoch=state.epoch)
-    if fmt == "json":
-        click.echo(_json_text(to_json(d)))
-    elif fmt == "markdown":
-        click.echo(to_markdown(d), nl=False)
-    else:
-        write_rows(rows(d), "table", max_width=70)
-    note(summary_line(d))
-
-
-def _json_text(value) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, indent=2)
-
-
-@main.command()
-@click.option("--since", metavar="DATE", help="First day (a partial date counts from its first day).")
-@click.option("--until", metavar="DATE", help="Last day (a partial date counts to its last day); default today.")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(list(DEAL_KINDS)), help="Only deals of this kind (repeatable).")
-@click.option("--company", help="Only deals this company is a party to (id, name or alias).")
-@click.option("--event", "events", multiple=True, type=click.Choice(["announced", "started", "ended", "terminated", "superseded"]),
-              help="Only these events (repeatable).")
-@format_option()
-@pass_state
-def changes(state: State, since, until, kinds, company, events, fmt: str) -> None:
-    """Deal events in a period, newest first: announced, started, ended, terminated, superseded.
-
-    A partial date counts by its period: a deal announced "2026-06" is in any window that
-    overlaps June 2026. Without --until the period ends today (scheduled starts and ends later
-    than today are left out unless --until reaches them).
-
-    \b
-    Example:
-      computekg changes --since 2026-06 --kind lease
-    """
-    from .changes import deal_events, select, window
-    from .feed import event_row
-    from .lookup import fetch_deals, resolve_company
-
-    try:
-        first, last = window(since, until)
-    except ValueError as exc:
-        raise BadValue(f"--since/--until: {exc}", "write YYYY, YYYY-MM or YYYY-MM-DD") from None
-    if first > last:
-        raise BadValue(f"--since {since} is after --until {until or 'today'}", "swap them")
-    store = state.store()
-    who = resolve_company(store, company)["id"] if company else None
-    found = select(deal_events(fetch_deals(store)), first=first, last=last, kinds=kinds, company=who, events_of=events)
-    write_rows([event_row(e) for e in found], fmt,
-               None if fmt in ("json", "jsonl") else [(k, (lambda k: lambda r: r[k])(k)) for k in
-                                                      ("date", "event", "deal", "kind", "provider", "customer", "mw", "money", "status")])
-    note(f"{len(found)} event(s) from {'the start' if since is None else first} to {last}")
+    s = state.kg().stats()
+    write_rows([s] if fmt in ("json", "jsonl") else stats_rows(s), fmt)
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-
-# ---------------------------------------------------------------------------- web server
-from .serve.command import serve as _serve  # noqa: E402  (click only; the server loads when it runs)
-
-main.add_command(_serve)

@@ -486,10 +486,9 @@ def _new_companies(cat: Catalog, names: _Names, datasets: dict[str, EpochDataset
                 c.epoch_names.append(name)
             names.resolved[key] = cid
         else:
-            import difflib
+            from .suggest import close, did_you_mean
 
-            close = difflib.get_close_matches(target, sorted(cat.companies), n=2, cutoff=0.6)
-            hint = (". Did you mean " + " or ".join(repr(c) for c in close) + "?") if close else ""
+            hint = did_you_mean(close(target, sorted(cat.companies), n=2, lower=False))
             report.problems.append(Problem(rec.file, rec.line, "", str(rec.data.get("epoch_name")), (
                 f"unknown company {target!r}; give a company id (curated, or created from another Epoch "
                 f"name), or null{hint}")))

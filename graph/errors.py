@@ -1,6 +1,6 @@
 """Typed exceptions and the validation problem record.
 
-This is a leaf module: every layer may import it, it imports nothing of the package.
+Every layer may import it; it imports only the leaf ``suggest`` (for "did you mean").
 Only the CLI turns these into messages and exit codes.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Sequence
+
+from .suggest import did_you_mean
 
 
 @dataclass(frozen=True, order=True)
@@ -52,10 +54,7 @@ class UnknownName(ComputeKGError):
 
     def __init__(self, what: str, name: str, suggestions: Sequence[str] = ()):
         self.what, self.name, self.suggestions = what, name, list(suggestions)
-        msg = f"no {what} named {name!r}"
-        if self.suggestions:
-            msg += ". Did you mean " + " or ".join(repr(s) for s in self.suggestions[:3]) + "?"
-        super().__init__(msg)
+        super().__init__(f"no {what} named {name!r}" + did_you_mean(self.suggestions[:3]))
         self.hint = {"company": "list the known names with `computekg companies`", "facility": "list the known names with `computekg facilities`", "query": "list the named queries with `computekg query --list`"}.get(what, "")
 
 

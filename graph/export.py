@@ -5,9 +5,10 @@ Output is sorted so that a rebuild from the same records gives the same bytes.
 
 from __future__ import annotations
 
+from .choices import RDF_FORMATS
 from .vocab import ONTOLOGY_GRAPH, PREFIXES
 
-RDF_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld")
+__all__ = ["RDF_FORMATS", "export_rdf"]
 
 
 def _quads(store, with_ontology: bool):

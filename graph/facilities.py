@@ -14,7 +14,9 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from .dates import stored_text
-from .lookup import in_force, plain_number, resolve_name
+from .figures import plain_number
+from .lookup import resolve_name
+from .select import in_force
 from .query import run_named
 from .store import IRI
 from .vocab import notation

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any, Sequence
 
 from .dates import stored_text
 from .errors import UnknownName
+from .figures import plain_number
 from .query import run_named
 from .select import ROLES, RollUp, group_deals, in_force, roles_of, select_deals
 from .store import IRI
@@ -22,13 +22,6 @@ from .vocab import CKG, PRIMARY_SOURCE_KINDS, notation
 
 __all__ = ["company_index", "resolve_name", "resolve_company", "fetch_deals", "company_deals", "subsidiaries",
            "stats", "plain_number", "in_force", "select_deals", "ROLES"]
-
-
-def plain_number(v: Any) -> Any:
-    """A decimal from the store as an int (when whole) or a float, for output; anything else as is."""
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
-    return v
 
 
 def _pdate(value: _dt.date | None, precision: str | None, last: bool = False) -> str | None:

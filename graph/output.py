@@ -1,5 +1,6 @@
-"""Writing rows: one streaming writer for ``--format table|csv|json|jsonl|tsv``, and the
-text forms of figures (money, MW, accelerators) used in tables.
+"""Writing rows: one streaming writer for ``--format table|csv|json|jsonl|tsv``, and the deal
+columns of tables. Figures are worded by :mod:`graph.figures` (the one wording, shared with the
+HTML views).
 """
 
 from __future__ import annotations
@@ -9,13 +10,27 @@ import sys
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence, TextIO
 
+from .choices import FORMATS
+from .figures import disputed, headline, money, number_text, plain, scaled
 from .store import IRI
 
-FORMATS = ("table", "csv", "json", "jsonl")
+
+def money_text(m: dict) -> str:
+    """A price or total value in the table style (``$1.25B/month``): :func:`graph.figures.money`."""
+    return money(m)
+
+
+def figure_text(v: dict, unit: str = "") -> str:
+    """A figure's qualifier and number (``more than 300``): :func:`graph.figures.number_text`."""
+    return number_text(v, unit)
+
+
+def accelerators_text(a: dict) -> str:
+    return f"{number_text(a)} {a['model']}".strip()
+
+
 Column = tuple[str, Callable[[dict], Any]]
 
-_QUAL = {"approx": "about ", "up_to": "up to ", "at_least": "at least ", "more_than": "more than ", "exact": ""}
-_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 def _json_default(o: Any) -> Any:
@@ -28,52 +43,6 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, (set, frozenset)):
         return sorted(o)
     return str(o)
-
-
-def scaled(n: float) -> str:
-    """1.25e9 -> '1.25B'; 300 -> '300'."""
-    n = float(n)
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(n) >= div:
-            return f"{n / div:.3f}".rstrip("0").rstrip(".") + suffix
-    return f"{n:.3f}".rstrip("0").rstrip(".")
-
-
-def money_text(m: dict) -> str:
-    cur = m.get("currency") or ""
-    sym = _SYMBOL.get(cur)
-    amount = scaled(m["amount"])
-    text = f"{sym}{amount}" if sym else f"{amount} {cur}"
-    per = m.get("per")
-    if per in ("month", "year"):
-        text += f"/{per}"
-    return _QUAL.get(m.get("qualifier") or "", "") + text
-
-
-def plain(n: float) -> str:
-    """300 -> '300'; 220000 -> '220,000'; 3.5 -> '3.5'."""
-    text = f"{float(n):,.3f}".rstrip("0").rstrip(".")
-    return text
-
-
-def figure_text(v: dict, unit: str = "") -> str:
-    value = v.get("value") if "value" in v else v.get("count")
-    if value is None:
-        return ""
-    return _QUAL.get(v.get("qualifier") or "", "") + plain(value) + unit
-
-
-def accelerators_text(a: dict) -> str:
-    count = figure_text(a)
-    return f"{count} {a['model']}".strip()
-
-
-def headline(values: Sequence[dict]) -> list[dict]:
-    return [v for v in values if v.get("headline", True)]
-
-
-def disputed(values: Sequence[dict]) -> bool:
-    return any(not v.get("headline", True) for v in values)
 
 
 def cell(value: Any) -> str:
@@ -183,3 +152,74 @@ COMPANY_DEAL_COLUMNS: list[Column] = [
 def public_deal(d: dict) -> dict:
     """A deal dict as written in JSON output (internal fields dropped)."""
     return {k: v for k, v in d.items() if k not in ("start_date", "end_date")}
+
+
+# ---------------------------------------------------------------------------- the other commands' tables
+
+def _key(k: str) -> Column:
+    return (k, lambda r: r[k])
+
+
+COMPANY_COLUMNS: list[Column] = [_key(k) for k in ("id", "name", "kind", "parent", "aliases")]
+FACILITY_COLUMNS: list[Column] = [_key(k) for k in (
+    "id", "name", "status", "owners", "operators", "mw", "epoch_mw", "h100_equivalents", "housed_in")]
+
+
+def figure_cell(v: dict | None, unit: str = "") -> str:
+    """A headline figure dict (MW or money) as a table cell; empty when there is none."""
+    if not v:
+        return ""
+    return money(v) if "amount" in v else number_text(v, unit)
+
+
+PATH_COLUMNS: list[Column] = [_key(k) for k in ("path", "hop", "from", "direction", "to", "deal", "kind")] + [
+    ("mw", lambda r: figure_cell(r["mw"])), ("money", lambda r: figure_cell(r["money"])), _key("date"),
+    ("source", lambda r: r["publisher"]), ("url", lambda r: r["source"])]
+
+CYCLE_COLUMNS: list[Column] = [_key(k) for k in ("cycle", "length", "step", "from", "to")] + [
+    ("deals", lambda r: [d["id"] for d in r["deals"]]),
+    ("money", lambda r: [figure_cell(d["money"]) or "?" for d in r["deals"]])]
+
+
+def cycle_rows(found) -> list[dict]:
+    """One row per step of each cycle (``found``: :class:`graph.models.Cycles`)."""
+    return [{"cycle": c.cycle, "length": c.length, "step": i, **s.as_dict()}
+            for c in found.cycles for i, s in enumerate(c.steps, 1)]
+
+
+def rank_columns(by: str, *, roll_up: bool = False) -> list[Column]:
+    total = (lambda r: scaled(r["total"])) if by == "money" else (lambda r: plain(r["total"]))
+    columns = [_key("rank"), _key("company"), _key("name"), ("total", total), _key("unit"), _key("deals"),
+               _key("qualified"), _key("missing")]
+    return columns + ([_key("includes")] if roll_up else [])
+
+
+def company_note(report) -> str:
+    """The line after ``company NAME``: how many deals (and sites) for whom."""
+    c = report.company
+    what = f"{c.name} ({c.id})" + (f" with {len(report.subsidiaries)} subsidiaries" if report.roll_up else "")
+    return (f"{len(report.deals)} deal(s) for {what}" + (f" in force on {report.as_of}" if report.as_of else "")
+            + (f"; {len(report.sites)} site(s) it owns or uses, per Epoch AI" if report.sites else ""))
+
+
+def facility_note(report: dict) -> str:
+    """The line after ``facility NAME``: the capacity on the date asked, or what the report holds."""
+    f, a = report["facility"], report["as_of"]
+    if a is None:
+        return (f"{f['name']} ({f['id']}): {len(report['users'])} user(s), {len(report['deals'])} deal(s), "
+                f"{len(report['timeline'])} timeline reading(s)")
+    s, p, on = a["observed"], a["projected"], a["date"]
+    return (f"{f['name']} ({f['id']}) on {on}: "
+            + (f"{s['power_mw']:g} MW observed on {s['date']} (latest Epoch AI reading on or before {on})"
+               if s is not None and s["power_mw"] is not None else "no observed capacity reading on or before that date")
+            + (f"; projected {p['power_mw']:g} MW for {p['date']}" if p is not None and p["power_mw"] is not None else ""))
+
+
+def stats_rows(s: dict) -> list[dict]:
+    """``stats`` as (section, key, value) rows."""
+    rows = [{"section": "total", "key": key, "value": s[key]} for key in (
+        "companies", "facilities", "deals", "sources", "deals_with_primary_source", "primary_source_share")]
+    for section in ("deals_by_kind", "deals_by_status", "deals_by_year", "fields_missing",
+                    *sorted(k for k in s if k.startswith("epoch"))):
+        rows.extend({"section": section, "key": k, "value": v} for k, v in s[section].items())
+    return rows

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from .errors import BadValue, QueryError, UnknownName
 from .ontology import QUERIES_DIR
-from .store import Result, Rows, sparql_keywords
+from .store import Result, sparql_keywords
 
 
 @dataclass(frozen=True)
@@ -150,10 +150,9 @@ def get(name: str) -> NamedQuery:
     """A named query; reads only its own file (the lookup path stays cheap)."""
     path = QUERIES_DIR / f"{name}.rq"
     if "/" in name or "\\" in name or not path.is_file():
-        import difflib
+        from .suggest import close
 
-        close = difflib.get_close_matches(name, [q.name for q in user_queries()], n=3)
-        raise UnknownName("query", name, close)
+        raise UnknownName("query", name, close(name, [q.name for q in user_queries()], lower=False))
     return _load(path)
 
 
@@ -219,8 +218,3 @@ def looks_like_query(text: str) -> bool:
     return bool(re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", text, re.IGNORECASE)) or "{" in text \
         or is_update(text)
 
-
-def rows_or_error(result: Result) -> Rows:
-    if not isinstance(result, Rows):
-        raise QueryError("expected a SELECT query")
-    return result

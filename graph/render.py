@@ -34,24 +34,25 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 from collections import defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
+from .choices import DEAL_KINDS, DEAL_STATUSES, VIEW_COLOR_BY, VIEW_MAX_NODES, VIEW_SIZE_BY
 from .errors import BadValue
+from .cards import COMPANY_LABELS, company_facts, deal_card, facility_facts
 from .layout import CORE_LAYOUT_NODES, layout
 # The page itself lives in graph/page.py; these names stay importable from here, the views' API.
 from .page import NotebookView, csp_hash, json_for_script, render_html, show, vis_network_js, write_html
 from .select import NO_STATUS, RollUp, parse_kinds, parse_statuses, select_deals
-from .vocab import COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, notation
+from .vocab import COMPANY_KINDS, FACILITY_STATUSES, notation
 
 __all__ = ["build_view", "assemble_view", "render_html", "write_html", "show", "NotebookView", "layout",
            "CORE_LAYOUT_NODES", "csp_hash", "json_for_script", "vis_network_js", "COLOR_BY", "SIZE_BY",
            "DEFAULT_MAX_NODES", "PHYSICS_MAX_NODES", "CURVED_MAX_NODES"]
 
-COLOR_BY = ("kind", "status", "year")
-SIZE_BY = ("mw", "money", "deals")
-DEFAULT_MAX_NODES = 300
+COLOR_BY = VIEW_COLOR_BY
+SIZE_BY = VIEW_SIZE_BY
+DEFAULT_MAX_NODES = VIEW_MAX_NODES
 PHYSICS_MAX_NODES = 150
 CURVED_MAX_NODES = 1000
 LICENCE = "CC BY 4.0"
@@ -62,11 +63,6 @@ EPOCH_URL = "https://epoch.ai/data"
 COMPANY_COLORS = {
     "ai_lab": "#d9480f", "hyperscaler": "#1c7ed6", "neocloud": "#7048e8", "chipmaker": "#2b8a3e",
     "data_center_developer": "#e67700", "energy": "#c2255c", "investor": "#0c8599", "other": "#868e96",
-}
-COMPANY_LABELS = {
-    "ai_lab": "AI lab", "hyperscaler": "hyperscaler", "neocloud": "neocloud", "chipmaker": "chipmaker",
-    "data_center_developer": "data-centre developer", "energy": "energy company", "investor": "investor",
-    "other": "other company",
 }
 FACILITY_COLORS = {"planned": "#adb5bd", "under_construction": "#fab005", "operational": "#495057",
                    "decommissioned": "#dee2e6", None: "#868e96"}
@@ -80,9 +76,6 @@ STATUS_COLORS = {
     "active": "#2f9e44", "completed": "#087f5b", "terminated": "#e03131", "superseded": "#868e96", None: "#ced4da",
 }
 LINK_COLOR = "#9aa0a6"
-QUALIFIER_WORDS = {"exact": "", "approx": "about ", "up_to": "up to ", "at_least": "at least ",
-                   "more_than": "more than ", None: ""}
-PER_WORDS = {"once": "", "month": " per month", "year": " per year", None: ""}
 
 
 # ---------------------------------------------------------------------------- building a view
@@ -213,7 +206,7 @@ def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], d
             c = by_company.get(cid) or {"id": cid, "name": deal_names.get(cid, cid), "aliases": [], "kind": None,
                                         "parent": None, "parent_since": None, "country": None}
             nodes[nid] = {"id": nid, "group": "company", "ref": cid, "label": c["name"], "kind": c["kind"] or "other",
-                          "facts": _company_facts(c, by_company, sorted(members_of.get(cid, []))),
+                          "facts": company_facts(c, by_company, sorted(members_of.get(cid, []))),
                           "search": " ".join([c["name"], cid, *c["aliases"],
                                               *(by_company[m]["name"] for m in members_of.get(cid, [])
                                                 if m in by_company)]).lower(),
@@ -225,7 +218,7 @@ def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], d
         if nid not in nodes:
             f = by_facility[fid]
             nodes[nid] = {"id": nid, "group": "facility", "ref": fid, "label": f["name"], "kind": f["status"],
-                          "facts": _facility_facts(f, by_company), "search": (f["name"] + " " + fid).lower(),
+                          "facts": facility_facts(f, by_company), "search": (f["name"] + " " + fid).lower(),
                           "deals": []}
         return nid
 
@@ -254,7 +247,7 @@ def assemble_view(companies: Sequence[Mapping], facilities: Sequence[Mapping], d
             for end in (e["from"], e["to"]):
                 if d["id"] not in nodes[end]["deals"]:
                     nodes[end]["deals"].append(d["id"])
-        view_deals[d["id"]] = _deal_card(d, by_company, by_facility)
+        view_deals[d["id"]] = deal_card(d, by_company, by_facility)
     # facility operator/owner links
     for nid in sorted(n for n in nodes if n.startswith("f:")):
         f = by_facility[nodes[nid]["ref"]]
@@ -493,123 +486,3 @@ def _summary(meta: Mapping) -> str:
     if lo.get("intra_group_deals"):
         text += f" {lo['intra_group_deals']} deals inside one rolled-up group are not drawn."
     return text
-
-
-# ---------------------------------------------------------------------------- facts (plain text)
-
-def _num(v: float | int) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return f"{v:,}" if isinstance(v, int) else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def money_text(amount: float, currency: str | None) -> str:
-    a = float(amount)
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(a) >= size:
-            return f"{currency or ''} {a / size:.4g} {word}".strip()
-    return f"{currency or ''} {_num(a)}".strip()
-
-
-def _value_text(field: str, v: Mapping) -> str:
-    q = QUALIFIER_WORDS.get(v.get("qualifier"), "")
-    if field == "power_mw":
-        return f"{q}{_num(v['value'])} MW"
-    if field == "accelerators":
-        count = v.get("count")
-        return f"{q}{_num(count)} × {v['model']}" if count is not None else f"{v['model']} (count not given)"
-    return q + money_text(v["amount"], v.get("currency")) + PER_WORDS.get(v.get("per"), "")
-
-
-def _figure_facts(d: Mapping) -> list[list[str]]:
-    out = []
-    by_url = {s["url"]: s["publisher"] for s in d["sources"]}
-    for field, label in (("power_mw", "Power"), ("accelerators", "Accelerators"), ("price", "Price"),
-                         ("total_value", "Total value")):
-        values = d.get(field) or []
-        head = [_value_text(field, v) for v in values if v["headline"]]
-        if head:
-            out.append([label, "; ".join(head)])
-        others = [_value_text(field, v) + (f" (per {by_url[v['source']]})" if v.get("source") in by_url else "")
-                  for v in values if not v["headline"]]
-        if others:
-            out.append([label + ", other sources", "; ".join(others)])
-    return out
-
-
-def _name(cid: str | None, by_company: Mapping[str, Mapping], parties: Mapping[str, str] | None = None) -> str:
-    if not cid:
-        return ""
-    if cid in by_company:
-        return by_company[cid]["name"]
-    return (parties or {}).get(cid, cid)
-
-
-def _deal_card(d: Mapping, by_company: Mapping[str, Mapping], by_facility: Mapping[str, Mapping]) -> dict:
-    nm = lambda cid: _name(cid, by_company, d["parties"])  # noqa: E731
-    facts = [["Deal", d["id"]], ["Kind", d["kind"].replace("_", " ")]]
-    if d["status"]:
-        facts.append(["Status", d["status"].replace("_", " ")])
-    if d["provider"]:
-        facts.append(["Provider", nm(d["provider"])])
-    if d["customer"]:
-        facts.append(["Customer", nm(d["customer"])])
-    if d["members"]:
-        facts.append(["Members", ", ".join(nm(m) for m in d["members"])])
-    if d["guarantor"]:
-        facts.append(["Guarantor", nm(d["guarantor"])])
-    if d["end_user"]:
-        facts.append(["End user", nm(d["end_user"])])
-    if d["facilities"]:
-        facts.append(["Facilities", ", ".join(by_facility[f]["name"] if f in by_facility else f
-                                              for f in d["facilities"])])
-    facts.extend(_figure_facts(d))
-    for key, label in (("announced", "Announced"), ("start", "Start"), ("end", "End"), ("supersedes", "Supersedes"),
-                       ("terms", "Terms"), ("notes", "Notes")):
-        if d.get(key):
-            facts.append([label, str(d[key])])
-    parties = [nm(p) for p in (d["provider"], d["customer"]) if p] or [nm(m) for m in d["members"]]
-    arrow = " → " if d["provider"] and d["customer"] else " + "
-    sources = [{"publisher": s["publisher"], "title": s["title"], "date": s.get("date") or "",
-                "kind": (s.get("kind") or "").replace("_", " "),
-                "url": s["url"] if _safe_url(s["url"]) else None, "text_url": s["url"]}
-               for s in d["sources"]]
-    return {"title": d["kind"].replace("_", " ").capitalize() + ": " + arrow.join(parties), "facts": facts,
-            "sources": sources}
-
-
-def _safe_url(url: str | None) -> bool:
-    return bool(url) and re.match(r"^https?://[^\s]+$", url, re.IGNORECASE) is not None  # type: ignore[arg-type]
-
-
-def _company_facts(c: Mapping, by_company: Mapping[str, Mapping], merged: list[str]) -> list[list[str]]:
-    facts = [["Company", c["name"]], ["Id", c["id"]],
-             ["Kind", COMPANY_LABELS.get(c.get("kind") or "other", c.get("kind") or "")]]
-    if c.get("country"):
-        facts.append(["Country", c["country"]])
-    if c.get("parent"):
-        since = c.get("parent_since")
-        facts.append(["Parent", _name(c["parent"], by_company) + (f" (since {since.isoformat()})" if since else "")])
-    if c.get("aliases"):
-        facts.append(["Also known as", ", ".join(c["aliases"])])
-    if merged:
-        facts.append(["Includes (rolled up)", ", ".join(_name(m, by_company) for m in merged)])
-    return facts
-
-
-def _facility_facts(f: Mapping, by_company: Mapping[str, Mapping]) -> list[list[str]]:
-    facts = [["Facility", f["name"]], ["Id", f["id"]]]
-    if f["operators"]:
-        facts.append(["Operator", ", ".join(_name(c, by_company) for c in f["operators"])])
-    if f["owners"]:
-        facts.append(["Owner", ", ".join(_name(c, by_company) for c in f["owners"])])
-    if f.get("status"):
-        facts.append(["Status", f["status"].replace("_", " ")])
-    if f.get("power_mw") is not None:
-        facts.append(["Power", QUALIFIER_WORDS.get(f.get("power_qualifier"), "") + _num(f["power_mw"]) + " MW"])
-    place = ", ".join(p for p in (f.get("city"), f.get("country")) if p)
-    if place:
-        facts.append(["Location", place])
-    if f.get("lat") is not None and f.get("lon") is not None:
-        facts.append(["Coordinates", f"{f['lat']}, {f['lon']}"])
-    return facts

@@ -28,11 +28,10 @@ from typing import Iterable, Mapping, Sequence
 
 from .dates import PartialDate
 from .errors import BadValue
+from .choices import DEAL_KINDS, DEAL_STATUSES, NO_STATUS
 from .suggest import choice_hint
-from .vocab import DEAL_KINDS, DEAL_STATUSES
 
 ROLES = ("provider", "customer", "member", "guarantor", "end_user")
-NO_STATUS = "(none)"
 
 
 # ---------------------------------------------------------------------------- choices

@@ -8,7 +8,6 @@ must not load anything when the report has problems.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any, Callable, Iterable
 from .dates import PartialDate
 from .errors import Problem, Report
 from .loaders import LineDict, RawRecord, ReadResult
+from .suggest import close, did_you_mean, ids_for
 from .records import Accelerators, Catalog, Company, Deal, Facility, Figure, Location, Money, Source
 from .vocab import (COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, PERIODS,
                     QUALIFIERS, SOURCE_KINDS, is_slug)
@@ -57,8 +57,7 @@ class _Ctx:
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name.lower(), list(candidates), n=3, cutoff=0.6)
-    return (". Did you mean " + " or ".join(repr(c) for c in close) + "?") if close else ""
+    return did_you_mean(close(name, candidates))
 
 
 # ---------------------------------------------------------------------------- field checkers
@@ -452,9 +451,8 @@ class NameIndex:
         ids = self._by_key.get(name.strip().lower())
         if not ids:
             # Suggest ids (one per company), from close matches on any of its names.
-            close = difflib.get_close_matches(name.strip().lower(), list(self._by_key), n=6, cutoff=0.6)
-            found = list(dict.fromkeys(rid for key in close for rid in sorted(self._by_key[key])))[:3]
-            return None, (". Did you mean " + " or ".join(repr(f) for f in found) + "?") if found else ""
+            found = ids_for(name, ((k, rid) for k, ids in self._by_key.items() for rid in ids), contains=False)
+            return None, did_you_mean(found)
         if len(ids) > 1:
             return None, " (ambiguous: it names " + ", ".join(sorted(ids)) + "; use the id)"
         return next(iter(ids)), ""

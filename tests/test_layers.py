@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
+
+import graph
 
 PKG = Path(__file__).resolve().parent.parent / "graph"
 
-LEAVES = {"errors", "vocab", "dates", "ontology", "suggest"}
-# Left to right. Modules of one rank may import each other only if listed in ALLOWED_SAME.
-RANKS = {
-    "loaders": 1, "records": 1, "select": 1,
-    "validate": 2,
-    "triples": 3, "epoch": 3, "epoch_triples": 3,
-    "shacl": 4,
-    "store": 5,
-    "query": 6,
-    "build": 7, "cache": 7.5,
-    "lookup": 8, "export": 8, "facilities": 8,
-    "analytics": 9,
-    "layout": 9, "render": 10, "page": 10,
-    "output": 11, "serve": 11.7,  # above "site" (11.5), whose builder it serves
-    "diff": 8, "history": 8.5, "changes": 9, "feed": 11,
-    "cli": 12, "__main__": 13,
-}
+# The one layer table is graph.LAYERS (the package docstring describes it); nothing is repeated here.
+RANKS = {m: i for i, (_name, mods) in enumerate(graph.LAYERS) for m in mods}
+LAYER_OF = {m: name for name, mods in graph.LAYERS for m in mods}
+LEAVES = set(graph.LAYERS[0][1])
 HEAVY = {"rdflib", "networkx", "pyvis", "pyshacl", "yaml", "jinja2"}
 
 
@@ -65,27 +55,85 @@ def _all_modules():
     return [p for p in PKG.rglob("*.py") if "_bundled" not in p.parts]
 
 
-def test_every_module_has_a_rank():
+def test_every_module_has_a_layer():
     names = {_module_name(p) for p in _all_modules()} - {"__init__"}
-    missing = names - set(RANKS) - LEAVES
-    assert not missing, f"give these modules a layer in tests/test_layers.py: {sorted(missing)}"
+    missing = names - set(RANKS)
+    assert not missing, f"give these modules a layer in graph.LAYERS (graph/__init__.py): {sorted(missing)}"
+    listed = [m for _name, mods in graph.LAYERS for m in mods]
+    assert len(listed) == len(set(listed)), "a module is listed in two layers"
+    gone = set(listed) - names
+    assert not gone, f"graph.LAYERS lists modules that do not exist: {sorted(gone)}"
 
 
-def test_no_backward_imports():
-    bad = []
+def _edges():
+    """(importer, imported, where) for every package-internal import between two modules."""
     for path in _all_modules():
         me = _module_name(path)
-        if me == "__init__" or me in LEAVES:
+        if me == "__init__":
             continue
         for target, line, _ in _imports(path):
-            if target in LEAVES or target == me or target == "__init__" or target == "":
+            if target in (me, "__init__", "") or target not in RANKS:
                 continue
-            if target not in RANKS:
-                continue
-            if RANKS[target] > RANKS[me]:
-                bad.append(f"{path.relative_to(PKG.parent)}:{line} imports {target} (layer {RANKS[target]}) "
-                           f"from layer {RANKS[me]}")
-    assert not bad, "backward imports:\n" + "\n".join(bad)
+            yield me, target, f"{path.relative_to(PKG.parent)}:{line}"
+
+
+def test_no_backward_or_same_layer_imports():
+    bad = []
+    for me, target, where in _edges():
+        if RANKS[target] > RANKS[me]:
+            bad.append(f"{where} imports {target} (layer {LAYER_OF[target]}) from layer {LAYER_OF[me]}: a later layer")
+        elif RANKS[target] == RANKS[me] and (me, target) not in graph.SAME_LAYER:
+            bad.append(f"{where} imports {target} from its own layer {LAYER_OF[me]} "
+                       "(list the pair in graph.SAME_LAYER if the layer allows it)")
+    assert not bad, "imports against the layer order:\n" + "\n".join(bad)
+
+
+def test_no_import_circle():
+    """Not even through imports inside functions: a circle is a circle."""
+    graph_of: dict[str, set[str]] = {}
+    for me, target, _ in _edges():
+        graph_of.setdefault(me, set()).add(target)
+    circles = []
+
+    def visit(node, stack, on):
+        for nxt in sorted(graph_of.get(node, ())):
+            if nxt in on:
+                circles.append(" -> ".join(stack[stack.index(nxt):] + [nxt]))
+            elif nxt not in done:
+                visit(nxt, stack + [nxt], on | {nxt})
+        done.add(node)
+
+    done: set[str] = set()
+    for start in sorted(graph_of):
+        if start not in done:
+            visit(start, [start], {start})
+    known = getattr(graph, "KNOWN_CIRCLES", frozenset())
+    found = {frozenset(c.split(" -> ")) for c in circles}
+    new = sorted(c for c in set(circles) if frozenset(c.split(" -> ")) not in known)
+    assert not new, "import circles: " + "; ".join(new)
+    gone = sorted(" <-> ".join(sorted(c)) for c in known - found)
+    assert not gone, f"graph.KNOWN_CIRCLES lists circles that are gone ({gone}): delete them (and their SAME_LAYER pairs)"
+
+
+def test_the_package_docstring_points_at_the_one_table():
+    assert "LAYERS" in graph.__doc__ and "SAME_LAYER" in graph.__doc__
+
+
+def test_the_layer_check_fails_on_a_backward_import(tmp_path, monkeypatch):
+    """The check can fail: a module importing from its right is reported."""
+    bad = tmp_path / "graph"
+    bad.mkdir()
+    (bad / "lookup.py").write_text("from .cli import main\n", encoding="utf-8")
+    (bad / "cli.py").write_text("from .lookup import x\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "PKG", bad)
+    edges = list(_edges())
+    assert ("lookup", "cli") in {(a, b) for a, b, _ in edges}
+    import pytest
+
+    with pytest.raises(AssertionError, match="lookup.py:1 imports cli"):
+        test_no_backward_or_same_layer_imports()
+    with pytest.raises(AssertionError, match="circles"):
+        test_no_import_circle()
 
 
 def test_leaves_import_nothing_of_the_package():

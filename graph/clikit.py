@@ -1,0 +1,129 @@
+"""The command line's plumbing, shared by every command module: the group that turns typed
+errors into one-line messages, lazily registered commands, the shared options, and the state
+holding the one :class:`graph.api.KnowledgeGraph` a command asks.
+
+A command module (``graph/cli.py``, ``graph/changes_cli.py``, a later ``site`` or ``serve``
+module) imports from here; ``graph/cli.py`` registers the others by name in
+:data:`graph.cli.LAZY_COMMANDS`, so start-up imports none of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .choices import FORMATS
+from .errors import BadValue, ComputeKGError, ValidationFailed
+
+
+def note(message: str) -> None:
+    """A message for the user on stderr, after any data already written to stdout."""
+    sys.stdout.flush()
+    click.echo(message, err=True)
+
+
+class CLIError(click.ClickException):
+    """One line on stderr: the cause, then how to fix it."""
+
+    def __init__(self, message: str, hint: str = "", exit_code: int = 1):
+        super().__init__(message + (f" ({hint})" if hint else ""))
+        self.exit_code = exit_code
+
+
+class Group(click.Group):
+    """Turns the library's typed errors into one-line messages and exit codes (1 data, 2 usage);
+    loads commands registered by name (``lazy``: command name -> ``"module:attribute"``) only
+    when they are run or listed in help."""
+
+    lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str):
+        cmd = super().get_command(ctx, name)
+        if cmd is None and name in self.lazy:
+            module, _, attr = self.lazy[name].partition(":")
+            cmd = getattr(importlib.import_module(module), attr)
+        return cmd
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            for p in exc.problems:
+                note(str(p))
+            raise CLIError(str(exc), exc.hint) from None
+        except BadValue as exc:
+            raise CLIError(str(exc), exc.hint, exit_code=2) from None
+        except ComputeKGError as exc:
+            raise CLIError(str(exc), getattr(exc, "hint", "")) from None
+        except BrokenPipeError:  # pragma: no cover - e.g. `computekg deals | head`
+            sys.stderr.close()
+            raise SystemExit(0)
+        except OSError as exc:  # a file the user named cannot be read or written
+            where = f" {exc.filename}" if exc.filename else ""
+            raise CLIError(f"cannot use{where}: {exc.strerror or exc}",
+                           "check the path exists and is writable") from None
+
+
+def format_option(choices=FORMATS, default="table"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format: data goes to stdout, messages to stderr.")
+
+
+def parse_date_option(ctx, param, value):
+    if value is None:
+        return None
+    from .dates import parse_as_of
+
+    try:
+        return parse_as_of(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+as_of_option = click.option("--as-of", "as_of", callback=parse_date_option, metavar="DATE",
+                            help="Keep deals in force on DATE (start <= DATE <= end; partial dates cover "
+                                 "their whole period; deals without dates are left out).")
+
+
+def comma_list(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+class State:
+    """What the global options chose: the data, the store, the sources; ``kg()`` opens the graph."""
+
+    def __init__(self, data: tuple[str, ...], store: str | None, epoch: bool):
+        self.data = [Path(p) for p in data]
+        self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
+        self.epoch = epoch
+        self.sources = None if epoch else ("curated",)  # --no-epoch: the curated source only
+        self._kg = None
+
+    def progress(self, message: str) -> None:
+        if sys.stderr.isatty():
+            note(f"... {message}")
+
+    def kg(self):
+        """The knowledge graph to answer from: --store (read-only), else the cached compiled records."""
+        if self._kg is None:
+            from .api import open as open_graph
+
+            if self.store_path is not None:
+                self._kg = open_graph(store=self.store_path, sources=self.sources, progress=self.progress)
+            else:
+                self._kg = open_graph(self.data or None, sources=self.sources, progress=self.progress)
+        return self._kg
+
+    def store(self):
+        """The store behind :meth:`kg`."""
+        return self.kg().store
+
+
+pass_state = click.make_pass_decorator(State)

@@ -1,0 +1,136 @@
+"""How a figure is worded: numbers, money, MW, accelerators and their qualifiers, in one place.
+
+A leaf module (it imports nothing of the package) used by the table output, the deal card and
+the HTML views, so a figure reads the same everywhere. Two styles of the same wording:
+
+* ``short`` for tables: ``$1.25B/month``, ``about 300 MW``... (:func:`money`, :func:`figure`);
+* ``long`` for pages and cards: ``USD 1.25 billion per month``.
+
+>>> m = {"amount": 1.25e9, "currency": "USD", "per": "month", "qualifier": None}
+>>> money(m), money(m, style="long")
+('$1.25B/month', 'USD 1.25 billion per month')
+>>> figure({"value": 300, "qualifier": "more_than"}, "power_mw"), figure({"count": 24000, "model": "H100"}, "accelerators")
+('more than 300 MW', '24,000 H100')
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+QUALIFIER_WORDS: dict[str | None, str] = {"exact": "", "approx": "about ", "up_to": "up to ", "at_least": "at least ",
+                                          "more_than": "more than ", None: ""}
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+PER_WORDS = {"short": {"month": "/month", "year": "/year"}, "long": {"month": " per month", "year": " per year"}}
+SCALES = ((1e12, "T", "trillion"), (1e9, "B", "billion"), (1e6, "M", "million"), (1e3, "K", None))
+NOT_QUALIFIED = (None, "exact")
+
+
+def plain_number(v: Any) -> Any:
+    """A decimal (as the store gives it) as an int when whole, else a float; anything else as is.
+
+    >>> plain_number(Decimal("300")), plain_number(Decimal("2.5"))
+    (300, 2.5)
+    """
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+def qualifier(q: str | None) -> str:
+    """The words before a figure: ``up_to`` -> ``"up to "``; exact or none -> ``""``."""
+    return QUALIFIER_WORDS.get(q, "")
+
+
+def plain(n: float, digits: int = 3) -> str:
+    """300 -> '300'; 220000 -> '220,000'; 3.5 -> '3.5' (at most ``digits`` decimals).
+
+    >>> plain(220000), plain(23.378), plain(23.378, digits=2)
+    ('220,000', '23.378', '23.38')
+    """
+    return f"{float(n):,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def scaled(n: float) -> str:
+    """1.25e9 -> '1.25B'; 300 -> '300'.
+
+    >>> scaled(1.25e9), scaled(300)
+    ('1.25B', '300')
+    """
+    n = float(n)
+    for div, suffix, _word in SCALES:
+        if abs(n) >= div:
+            return f"{n / div:.3f}".rstrip("0").rstrip(".") + suffix
+    return f"{n:.3f}".rstrip("0").rstrip(".")
+
+
+def amount(a: float, currency: str | None, *, style: str = "short") -> str:
+    """An amount of money without qualifier or period: ``$1.25B`` / ``USD 1.25 billion``."""
+    if style == "long":
+        a = float(a)
+        for size, _suffix, word in SCALES:
+            if word and abs(a) >= size:
+                return f"{currency or ''} {a / size:.4g} {word}".strip()
+        return f"{currency or ''} {plain(a, 2)}".strip()
+    cur = currency or ""
+    sym = CURRENCY_SYMBOLS.get(cur)
+    return f"{sym}{scaled(a)}" if sym else f"{scaled(a)} {cur}".strip()
+
+
+def money(m: Mapping, *, style: str = "short") -> str:
+    """A price or total value (``amount``, ``currency``, ``per``, ``qualifier``) in words."""
+    return (qualifier(m.get("qualifier")) + amount(m["amount"], m.get("currency"), style=style)
+            + PER_WORDS[style].get(m.get("per") or "", ""))
+
+
+def figure(v: Mapping, field: str = "power_mw", *, style: str = "short") -> str:
+    """A figure of a deal field: ``power_mw`` (``value``, MW), ``accelerators`` (``count``,
+    ``model``), ``price`` or ``total_value`` (money). The short style leaves the MW unit out
+    when the column says it (``unit=""`` through :func:`number_text`)."""
+    if field in ("price", "total_value") or "amount" in v:
+        return money(v, style=style)
+    q = qualifier(v.get("qualifier"))
+    digits = 2 if style == "long" else 3
+    if field == "accelerators" or "model" in v:
+        count = v.get("count")
+        if count is None:
+            return f"{v['model']} (count not given)" if style == "long" else str(v["model"])
+        return f"{q}{plain(count, digits)} × {v['model']}" if style == "long" else f"{q}{plain(count)} {v['model']}"
+    if v.get("value") is None:
+        return ""
+    return f"{q}{plain(v['value'], digits)} MW"
+
+
+def number_text(v: Mapping, unit: str = "") -> str:
+    """A figure's qualifier and number with an optional unit: ``more than 300`` (table cells).
+
+    >>> number_text({"value": 300, "qualifier": "more_than"}), number_text({"count": 5}, " GPUs")
+    ('more than 300', '5 GPUs')
+    """
+    value = v.get("value") if "value" in v else v.get("count")
+    if value is None:
+        return ""
+    return qualifier(v.get("qualifier")) + plain(value) + unit
+
+
+def headline(values: Sequence[Mapping]) -> list:
+    """The headline values of a field (sources that disagree keep theirs as alternatives)."""
+    return [v for v in values if v.get("headline", True)]
+
+
+def headline_value(values: Sequence[Mapping]) -> Any:
+    """The first headline value of a field, or None."""
+    for v in values:
+        if v.get("headline", True):
+            return v
+    return None
+
+
+def disputed(values: Sequence[Mapping]) -> bool:
+    """True when sources disagree on a field (it holds a value that is not the headline)."""
+    return any(not v.get("headline", True) for v in values)
+
+
+def is_qualified(v: Mapping | None) -> bool:
+    """True when a figure carries a qualifier other than exact ("up to", "about"...)."""
+    return v is not None and v.get("qualifier") not in NOT_QUALIFIED

@@ -1,0 +1,370 @@
+"""The typed answers of the Python API (:mod:`graph.api`): frozen dataclasses, not dicts.
+
+Each has ``as_dict()``, the plain form written by ``--format json`` (the same keys, in the same
+order, as the command line has always written), and is built from the lookup layer's rows by
+``from_row``. Lists are tuples so that an answer cannot be changed by the code holding it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field as _field
+from typing import Any, Mapping
+
+from .figures import figure
+
+_INTERNAL = {"internal": True}
+_OPTIONAL = {"optional": True}  # left out of as_dict() when None
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, Record):
+        return v.as_dict()
+    if isinstance(v, tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, Mapping):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
+
+
+def _frozen(v: Any) -> Any:
+    """Lists (also inside dicts) as tuples, recursively."""
+    if isinstance(v, list):
+        return tuple(_frozen(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _frozen(x) for k, x in v.items()}
+    return v
+
+
+class Record:
+    """Mixin: ``as_dict()`` in field order; ``from_` names become ``from``."""
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if f.metadata.get("internal"):
+                continue
+            v = getattr(self, f.name)
+            if v is None and f.metadata.get("optional"):
+                continue
+            out[f.name.rstrip("_")] = _plain(v)
+        return out
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]):
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        kw = {}
+        for name in names:
+            key = name.rstrip("_")
+            if key in row:
+                kw[name] = _frozen(row[key])
+        return cls(**kw)
+
+
+# ---------------------------------------------------------------------------- deals
+
+@dataclass(frozen=True)
+class Value(Record):
+    """One sourced value of a deal figure (``power_mw``, ``accelerators``, ``price``, ``total_value``).
+
+    ``headline`` is the value shown; other values are what other sources say (a disputed figure).
+    Only the keys of its field appear in ``as_dict()``.
+    """
+
+    field: str = _field(default="power_mw", metadata=_INTERNAL)
+    headline: bool = True
+    value: float | None = _field(default=None, metadata=_OPTIONAL)
+    model: str | None = _field(default=None, metadata=_OPTIONAL)
+    count: float | None = _field(default=None, metadata=_OPTIONAL)
+    amount: float | None = _field(default=None, metadata=_OPTIONAL)
+    currency: str | None = _field(default=None, metadata=_OPTIONAL)
+    per: str | None = _field(default=None, metadata=_OPTIONAL)
+    qualifier: str | None = None
+    source: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        keys = {"power_mw": ("value",), "accelerators": ("model", "count"),
+                "price": ("amount", "currency", "per"), "total_value": ("amount", "currency")}[self.field]
+        return {"headline": self.headline, **{k: getattr(self, k) for k in keys},
+                "qualifier": self.qualifier, "source": self.source}
+
+    def text(self, *, style: str = "short") -> str:
+        """The value in words: ``more than 300 MW``, ``$1.25B/month`` (``style="long"``: pages)."""
+        return figure(self.as_dict(), self.field, style=style)
+
+
+@dataclass(frozen=True)
+class Source(Record):
+    publisher: str | None
+    title: str | None
+    url: str | None
+    date: str | None = None
+    kind: str | None = None
+    primary: bool = False
+
+
+FIGURE_FIELDS = ("power_mw", "accelerators", "price", "total_value")
+
+
+@dataclass(frozen=True)
+class Deal(Record):
+    """One deal. In a company's lookup, ``role`` and ``counterparty`` say the company's part."""
+
+    id: str
+    kind: str
+    status: str | None = None
+    provider: str | None = None
+    customer: str | None = None
+    members: tuple[str, ...] = ()
+    guarantor: str | None = None
+    end_user: str | None = None
+    parties: Mapping[str, str] = _field(default_factory=dict)  # company id -> name
+    facilities: tuple[str, ...] = ()
+    power_mw: tuple[Value, ...] = ()
+    accelerators: tuple[Value, ...] = ()
+    price: tuple[Value, ...] = ()
+    total_value: tuple[Value, ...] = ()
+    announced: str | None = None
+    start: str | None = None
+    end: str | None = None
+    start_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
+    end_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
+    supersedes: str | None = None
+    terms: str | None = None
+    notes: str | None = None
+    sources: tuple[Source, ...] = ()
+    role: str | None = _field(default=None, metadata=_OPTIONAL)
+    counterparty: tuple[str, ...] | None = _field(default=None, metadata=_OPTIONAL)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Deal":
+        kw = {k: _frozen(v) for k, v in row.items() if k in _DEAL_FIELDS}
+        for f in FIGURE_FIELDS:
+            kw[f] = tuple(Value(field=f, **v) for v in row.get(f) or ())
+        kw["sources"] = tuple(Source(**s) for s in row.get("sources") or ())
+        return cls(**kw)
+
+    def row(self) -> dict[str, Any]:
+        """The deal as the lookup layer's row (with ``start_date``/``end_date``), for the rules
+        of :mod:`graph.select` and the table columns."""
+        d = self.as_dict()
+        d["start_date"], d["end_date"] = self.start_date, self.end_date
+        return d
+
+    def headline(self, field_name: str) -> Value | None:
+        """The headline value of a figure field, or None."""
+        return next((v for v in getattr(self, field_name) if v.headline), None)
+
+    def disputed(self, field_name: str) -> bool:
+        return any(not v.headline for v in getattr(self, field_name))
+
+
+_DEAL_FIELDS = {f.name for f in dataclasses.fields(Deal)}
+
+
+# ---------------------------------------------------------------------------- companies
+
+@dataclass(frozen=True)
+class Company(Record):
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    parent: str | None = None
+    parent_since: _dt.date | None = None
+    country: str | None = None
+    iri: str | None = _field(default=None, metadata=_INTERNAL)
+
+
+@dataclass(frozen=True)
+class Site(Record):
+    """A facility a company owns or uses compute at, per Epoch AI (shaped like a deal row:
+    ``kind`` is ``owns_facility`` or ``uses_compute_at``, ``id`` the facility's id)."""
+
+    id: str
+    kind: str
+    role: str
+    counterparty: tuple[str, ...] = ()
+    name: str | None = None
+    confidence: str | None = None
+    status: str | None = None
+    provider: None = None
+    customer: None = None
+    members: tuple = ()
+    guarantor: None = None
+    end_user: None = None
+    parties: Mapping = _field(default_factory=dict)
+    facilities: tuple[str, ...] = ()
+    power_mw: tuple = ()
+    epoch_power: tuple = ()
+    accelerators: tuple = ()
+    price: tuple = ()
+    total_value: tuple = ()
+    announced: str | None = None
+    start: str | None = None
+    end: str | None = None
+    supersedes: None = None
+    terms: None = None
+    notes: None = None
+    sources: tuple = ()
+
+
+@dataclass(frozen=True)
+class CompanyReport(Record):
+    """``kg.company(name)``: the company, its deals (with its role in each) and its sites.
+
+    ``group`` lists the companies counted with it (itself first; more with ``roll_up``)."""
+
+    company: Company
+    deals: tuple[Deal, ...]
+    sites: tuple[Site, ...] = ()
+    group: tuple[Company, ...] = ()
+    as_of: _dt.date | None = None
+    roll_up: bool = False
+
+    @property
+    def subsidiaries(self) -> tuple[Company, ...]:
+        return self.group[1:]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Deals then sites, as ``company --format json`` writes them."""
+        return [d.as_dict() for d in self.deals] + [s.as_dict() for s in self.sites]
+
+
+# ---------------------------------------------------------------------------- analytics
+
+@dataclass(frozen=True)
+class Hop(Record):
+    """One hop of a path and one deal behind it (``direction``: ``->`` money flows from ``from_``
+    to ``to``, ``<-`` the other way, ``--`` a joint venture)."""
+
+    path: int
+    hop: int
+    from_: str
+    to: str
+    deal: str
+    kind: str
+    direction: str
+    relation: str
+    mw: Mapping | None = None
+    money: Mapping | None = None
+    date: str | None = None
+    status: str | None = None
+    source: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class CycleDeal(Record):
+    id: str
+    kind: str
+    payer: str
+    payee: str
+    money: Mapping | None = None
+    mw: Mapping | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class CycleStep(Record):
+    from_: str
+    to: str
+    deals: tuple[CycleDeal, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cycle(Record):
+    cycle: int
+    length: int
+    companies: tuple[str, ...]
+    steps: tuple[CycleStep, ...]
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Cycle":
+        steps = tuple(CycleStep(from_=s["from"], to=s["to"], deals=tuple(CycleDeal(**d) for d in s["deals"]))
+                      for s in row["steps"])
+        return cls(row["cycle"], row["length"], tuple(row["companies"]), steps)
+
+
+@dataclass(frozen=True)
+class Cycles(Record):
+    """``kg.cycles()``: the cycles found, and whether the search stopped at ``limit``."""
+
+    cycles: tuple[Cycle, ...]
+    truncated: bool = False
+    max_length: int = 6
+    limit: int = 0
+
+
+@dataclass(frozen=True)
+class RankRow(Record):
+    rank: int
+    company: str
+    name: str
+    total: float
+    unit: str
+    deals: int
+    qualified: int
+    missing: int
+    includes: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------- other answers
+
+@dataclass(frozen=True)
+class QueryResult(Record):
+    """``kg.query()``: SELECT rows (``variables``, ``rows``), an ASK ``boolean``, or the
+    N-Triples lines of a CONSTRUCT/DESCRIBE (``triples``)."""
+
+    form: str  # "select", "ask" or "graph"
+    variables: tuple[str, ...] = ()
+    rows: tuple[Mapping[str, Any], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.form == "select" else len(self.triples)
+
+
+@dataclass(frozen=True)
+class FacilityReport(Record):
+    """``kg.facility(name)``: facts, sources, GPU clusters housed, users, deals, capacity
+    timeline and (with ``as_of``) the capacity on that date."""
+
+    facility: Mapping[str, Any]
+    sources: tuple = ()
+    clusters: tuple = ()
+    users: tuple = ()
+    deals: tuple = ()
+    timeline: tuple = ()
+    as_of: Mapping[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.facility["id"]
+
+    @property
+    def name(self) -> str:
+        return self.facility["name"]
+
+
+@dataclass(frozen=True)
+class View(Record):
+    """``kg.view()``: an interactive view's data; ``html()`` is the page, ``write(path)`` writes it."""
+
+    nodes: tuple
+    edges: tuple
+    deals: Mapping[str, Any]
+    meta: Mapping[str, Any]
+
+    def html(self) -> str:
+        from .page import render_html
+
+        return render_html(self.as_dict())
+
+    def write(self, path) -> Any:
+        from .page import write_html
+
+        return write_html(self.as_dict(), path)
