@@ -42,6 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("feed", ("feed",)),                        # change feeds (Atom)
     ("api", ("api",)),                          # the one Python object: graph.open()
     ("site", ("site",)),                        # the static website (pages from the store)
+    ("serve", ("serve",)),                      # `computekg serve`: the site and /sparql over HTTP
     ("clikit", ("clikit",)),                    # the command line's plumbing: errors -> one line, options, state
     ("commands", ("cli", "changes_cli")),       # command modules; cli.py registers the others by name
     ("main", ("__main__",)),

@@ -24,6 +24,7 @@ from .output import (COMPANY_COLUMNS, COMPANY_DEAL_COLUMNS, CYCLE_COLUMNS, DEAL_
 LAZY_COMMANDS: dict[str, str] = {
     "diff": "graph.changes_cli:diff",
     "changes": "graph.changes_cli:changes",
+    "serve": "graph.serve.command:serve",
 }
 Group.lazy = LAZY_COMMANDS
 
@@ -531,3 +532,4 @@ def stats(state: State, fmt: str) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
