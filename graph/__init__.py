@@ -39,6 +39,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("views", ("render",)),                     # a view from the store
     ("models", ("models",)),                    # the API's typed answers (frozen dataclasses)
     ("output", ("output",)),                    # rows -> table/csv/json text
+    ("terminal", ("terminal",)),                # a person's terminal: fitted tables, colour, pager
+    ("readable", ("readable",)),                # company summary, deal card, a person's columns
     ("feed", ("feed",)),                        # change feeds (Atom)
     ("api", ("api",)),                          # the one Python object: graph.open()
     ("site", ("site",)),                        # the static website (pages from the store)

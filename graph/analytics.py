@@ -49,7 +49,7 @@ from typing import Any, Iterable, Sequence
 from .choices import DEAL_KINDS, GRAPH_FORMATS, RANK_MEASURES, RANK_ROLES
 from .errors import BadValue, ComputeKGError
 from .graphio import read_graph, serialize_graph
-from .figures import NOT_QUALIFIED, headline_value
+from .figures import NOT_QUALIFIED, headline_value, is_qualified
 from .lookup import company_index, fetch_deals, resolve_company
 from .select import RollUp, deal_reach, parse_kinds, select_deals, ultimate_parents
 
@@ -374,11 +374,11 @@ def _measure(deal: dict, by: str, currency: str) -> tuple[float, bool, bool]:
         v = headline_value(deal.get("power_mw") or [])
         if v is None or v.get("value") is None:
             return 0.0, False, True
-        return float(v["value"]), v.get("qualifier") not in NOT_QUALIFIED, False
+        return float(v["value"]), is_qualified(v), False
     m = deal_money(deal)
     if m is None or m.get("amount") is None or m.get("currency") != currency:
         return 0.0, False, True
-    return float(m["amount"]), m.get("qualifier") not in NOT_QUALIFIED, False
+    return float(m["amount"]), is_qualified(m), False
 
 
 def rank_deals(companies: Sequence[dict], deals: Iterable[dict], *, by: str, role: str,

@@ -174,6 +174,12 @@ class KnowledgeGraph:
             raise UnknownName("deal", deal_id, ids_for(deal_id, ((i, i) for i in deals)))
         return Deal.from_row(found)
 
+    def superseded_by(self, deal_id: str) -> tuple[str, ...]:
+        """The ids of the deals that say they supersede ``deal_id``."""
+        from .lookup import fetch_deals
+
+        return tuple(d["id"] for d in fetch_deals(self.store) if d["supersedes"] == deal_id)
+
     def stats(self) -> dict[str, Any]:
         """Coverage: counts by kind, status and year, primary-source share, missing fields."""
         from .lookup import stats

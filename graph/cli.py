@@ -14,8 +14,8 @@ import click
 from . import __version__
 from .choices import (DEAL_KINDS, DEAL_STATUSES, GRAPH_FORMATS, QUERY_FORMATS, RANK_MEASURES, RANK_ROLES, RDF_FORMATS,
                       VIEW_COLOR_BY, VIEW_MAX_NODES, VIEW_SIZE_BY)
-from .clikit import (PROBLEMS_SHOWN, CLIError, Group, State, as_of_option, comma_list, format_option, note,  # noqa: F401 - used by
-                     parse_date_option, pass_state)                                          # command modules
+from .clikit import (PROBLEMS_SHOWN, CLIError, Group, State, as_of_option, comma_list, emit_rows,  # noqa: F401
+                     format_option, note, parse_date_option, pass_state, terminal, terminal_options)
 from .output import (COMPANY_COLUMNS, COMPANY_DEAL_COLUMNS, CYCLE_COLUMNS, DEAL_COLUMNS, FACILITY_COLUMNS,
                      PATH_COLUMNS, company_note, cycle_rows, rank_columns, write_rows)
 
@@ -64,6 +64,7 @@ def main(ctx: click.Context, data: tuple[str, ...], store: str | None, no_epoch:
 @as_of_option
 @click.option("--roll-up", "roll_up", is_flag=True, help="Include the company's subsidiaries.")
 @format_option()
+@terminal_options
 @pass_state
 def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
     """Every deal a company is in, as customer, provider or otherwise.
@@ -78,8 +79,44 @@ def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
       computekg company Anthropic --as-of 2027-01-01
     """
     report = state.kg().company(name, as_of=as_of, roll_up=roll_up)
-    write_rows(report.rows(), fmt, COMPANY_DEAL_COLUMNS)
+    term = terminal()
+    if fmt == "table" and term.tty:
+        from .readable import company_text
+
+        term.emit(company_text(report, term))
+    else:
+        write_rows(report.rows(), fmt, COMPANY_DEAL_COLUMNS)
     note(company_note(report))
+
+
+@main.command()
+@click.argument("deal_id", metavar="ID")
+@format_option(choices=("table", "json"))
+@terminal_options
+@pass_state
+def deal(state: State, deal_id: str, fmt: str) -> None:
+    """One deal, whole, as a card: parties and roles, facilities, every figure with every
+    sourced value (disputed ones marked), dates with their precision, status and what it
+    supersedes or is superseded by, terms, notes, and the sources numbered.
+
+    --format json gives the deal as `company --format json` lists it (without the company's
+    role and counterparty). An unknown ID exits 1 with "did you mean".
+
+    \b
+    Example:
+      computekg deal anthropic-xai-colossus-1
+    """
+    kg = state.kg()
+    found = kg.deal(deal_id)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    from .readable import deal_card
+
+    term = terminal()
+    term.emit(deal_card(found, term, superseded_by=kg.superseded_by(found.id)))
 
 
 @main.command()
@@ -89,6 +126,7 @@ def company(state: State, name: str, as_of, roll_up: bool, fmt: str) -> None:
 @click.option("--status", type=click.Choice(list(DEAL_STATUSES)), help="Only deals with this status.")
 @as_of_option
 @format_option()
+@terminal_options
 @pass_state
 def deals(state: State, provider, customer, kind, status, as_of, fmt: str) -> None:
     """List deals, filtered by party, kind, status or date.
@@ -98,12 +136,15 @@ def deals(state: State, provider, customer, kind, status, as_of, fmt: str) -> No
       computekg deals --customer OpenAI --kind cloud_capacity --format csv
     """
     found = state.kg().deals(provider=provider, customer=customer, kind=kind, status=status, as_of=as_of)
-    write_rows([d.as_dict() for d in found], fmt, DEAL_COLUMNS)
+    from .readable import DEAL_COLS
+
+    emit_rows([d.as_dict() for d in found], fmt, DEAL_COLUMNS, person=DEAL_COLS)
     note(f"{len(found)} deal(s)")
 
 
 @main.command()
 @format_option()
+@terminal_options
 @pass_state
 def companies(state: State, fmt: str) -> None:
     """List every company with its id, kind, parent and aliases.
@@ -112,7 +153,7 @@ def companies(state: State, fmt: str) -> None:
     Example:
       computekg companies --format csv
     """
-    write_rows([c.as_dict() for c in state.kg().companies()], fmt, COMPANY_COLUMNS)
+    emit_rows([c.as_dict() for c in state.kg().companies()], fmt, COMPANY_COLUMNS)
 
 
 @main.command()
@@ -121,6 +162,7 @@ def companies(state: State, fmt: str) -> None:
               help="Say the capacity on DATE (the latest observed snapshot on or before it, and apart the "
                    "latest projection), and keep the deals in force on DATE.")
 @format_option()
+@terminal_options
 @pass_state
 def facility(state: State, name: str, as_of, fmt: str) -> None:
     """One facility: facts, power, users, GPU clusters, deals and capacity timeline.
@@ -140,11 +182,20 @@ def facility(state: State, name: str, as_of, fmt: str) -> None:
     if fmt == "json":
         write_rows([report], fmt)
     elif fmt == "table":
-        for title, rows in report_sections(report):
-            if rows:
-                click.echo(f"# {title}")
-                write_rows(rows, fmt)
-                click.echo()
+        term = terminal()
+        if term.tty:
+            from .readable import columns_of
+            from .terminal import table
+
+            term.emit("".join(f"{term.paint('# ' + title, 'bold')}\n" + table(rows, columns_of(
+                [(k, (lambda k: lambda r: r.get(k))(k)) for k in rows[0]]), term) + "\n"
+                for title, rows in report_sections(report) if rows))
+        else:
+            for title, rows in report_sections(report):
+                if rows:
+                    click.echo(f"# {title}")
+                    write_rows(rows, fmt)
+                    click.echo()
     else:
         write_rows([{"section": title, **r} for title, rows in report_sections(report) for r in rows], fmt)
     note(facility_note(report))
@@ -152,6 +203,7 @@ def facility(state: State, name: str, as_of, fmt: str) -> None:
 
 @main.command()
 @format_option()
+@terminal_options
 @pass_state
 def facilities(state: State, fmt: str) -> None:
     """List every facility: curated sites and Epoch AI's GPU clusters and data centres.
@@ -163,7 +215,7 @@ def facilities(state: State, fmt: str) -> None:
       computekg facilities --format csv
     """
     rows = state.kg().facilities()
-    write_rows(rows, fmt, FACILITY_COLUMNS)
+    emit_rows(rows, fmt, FACILITY_COLUMNS)
     note(f"{len(rows)} facilities ({sum(1 for r in rows if r['from_epoch'])} from Epoch AI)")
 
 
@@ -178,6 +230,7 @@ def facilities(state: State, fmt: str) -> None:
 @click.option("--timeout", "timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Stop a query that runs longer than SECONDS (exit 1).")
 @format_option(choices=QUERY_FORMATS)
+@terminal_options
 @pass_state
 def query(state: State, sparql: str | None, file: str | None, params: tuple[str, ...], list_: bool,
           allow_service: bool, timeout: float | None, fmt: str) -> None:
@@ -214,7 +267,7 @@ def query(state: State, sparql: str | None, file: str | None, params: tuple[str,
     if result.form == "ask":
         write_rows([{"boolean": result.boolean}], fmt)
     elif result.form == "select":
-        write_rows(result.rows, fmt, [(v, (lambda v: lambda r: r.get(v))(v)) for v in result.variables])
+        emit_rows(result.rows, fmt, [(v, (lambda v: lambda r: r.get(v))(v)) for v in result.variables])
         note(f"{len(result)} row(s)")
     elif fmt == "json":
         write_rows([{"triple": line} for line in result.triples], fmt)
@@ -237,6 +290,7 @@ kinds_option = click.option("--kinds", "kinds", metavar="K,...",
 @as_of_option
 @click.option("--limit", type=int, default=20, show_default=True, help="At most N shortest paths.")
 @format_option()
+@terminal_options
 @pass_state
 def path(state: State, a: str, b: str, max_hops: int, kinds, as_of, limit: int, fmt: str) -> None:
     """The shortest chains of deals linking companies A and B, one row per hop and deal.
@@ -250,7 +304,7 @@ def path(state: State, a: str, b: str, max_hops: int, kinds, as_of, limit: int, 
       computekg path OpenAI Oracle --kinds investment,cloud_capacity --format json
     """
     rows = [h.as_dict() for h in state.kg().path(a, b, max_hops=max_hops, kinds=kinds, as_of=as_of, limit=limit)]
-    write_rows(rows, fmt, PATH_COLUMNS if fmt != "table" else PATH_COLUMNS[:-1])
+    emit_rows(rows, fmt, PATH_COLUMNS if fmt != "table" else PATH_COLUMNS[:-1])
     note(f"{rows[-1]['path']} shortest path(s) of {rows[-1]['hop']} hop(s)")
 
 
@@ -263,6 +317,7 @@ def path(state: State, a: str, b: str, max_hops: int, kinds, as_of, limit: int, 
               help="Longest cycle, in companies.")
 @click.option("--limit", type=int, default=100, show_default=True, help="Stop after N cycles.")
 @format_option()
+@terminal_options
 @pass_state
 def cycles(state: State, roll_up: bool, kinds, as_of, max_length: int, limit: int, fmt: str) -> None:
     """Circular chains of money: companies whose payments run round a closed loop.
@@ -280,7 +335,7 @@ def cycles(state: State, roll_up: bool, kinds, as_of, max_length: int, limit: in
     if fmt in ("json", "jsonl"):
         write_rows([c.as_dict() for c in found.cycles], fmt)
     else:
-        write_rows(cycle_rows(found), fmt, CYCLE_COLUMNS)
+        emit_rows(cycle_rows(found), fmt, CYCLE_COLUMNS)
     cut = f"; stopped at --limit {limit}" if found.truncated else ""
     note(f"{len(found.cycles)} cycle(s) of 2 to {max_length} companies{cut}")
 
@@ -295,6 +350,7 @@ def cycles(state: State, roll_up: bool, kinds, as_of, max_length: int, limit: in
 @click.option("--currency", default="USD", show_default=True,
               help="For --by money: the currency summed (others count as missing).")
 @format_option()
+@terminal_options
 @pass_state
 def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency: str, fmt: str) -> None:
     """League tables: the biggest providers or customers by MW, money or number of deals.
@@ -308,7 +364,7 @@ def rank(state: State, by: str, role: str, kinds, as_of, roll_up: bool, currency
       computekg rank --by money --role customer --roll-up --as-of 2027-01-01
     """
     rows = state.kg().rank(by=by, role=role, kinds=kinds, as_of=as_of, roll_up=roll_up, currency=currency)
-    write_rows([r.as_dict() for r in rows], fmt, rank_columns(by, roll_up=roll_up))
+    emit_rows([r.as_dict() for r in rows], fmt, rank_columns(by, roll_up=roll_up))
     note(f"{len(rows)} {role}(s)")
 
 

@@ -154,3 +154,58 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+# ---------------------------------------------------------------------------- a person at a terminal
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta[f"term.{param.name}"] = value
+    return value
+
+
+def terminal_options(f):
+    """--wide, --columns, --no-color, --no-pager: how a table reads on a terminal (pipes, files
+    and csv/json are never cut, coloured or paged)."""
+    for opt in reversed([
+        click.option("--wide", is_flag=True, expose_value=False, callback=_remember,
+                     help="On a terminal: every column, whole (no fitting to the window)."),
+        click.option("--columns", metavar="A,B,...", expose_value=False, callback=_remember,
+                     help="On a terminal: these columns, in this order."),
+        click.option("--no-color", "no_color", is_flag=True, expose_value=False, callback=_remember,
+                     help="No colour (also: the NO_COLOR environment variable)."),
+        click.option("--no-pager", "no_pager", is_flag=True, expose_value=False, callback=_remember,
+                     help="Do not page long output through $PAGER (default less -FRX)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def terminal():
+    """The :class:`graph.terminal.Terminal` for this command's stdout and options."""
+    from .terminal import Terminal
+
+    m = click.get_current_context().meta
+    return Terminal.detect(no_color=bool(m.get("term.no_color")), no_pager=bool(m.get("term.no_pager")),
+                           wide=bool(m.get("term.wide")), columns=comma_list(m.get("term.columns")))
+
+
+def emit_rows(rows, fmt: str, columns=None, *, person=None) -> None:
+    """Rows to stdout: fitted to the window for a person at a terminal (``person``: its columns,
+    else ``columns`` by position), otherwise :func:`graph.output.write_rows`, unchanged."""
+    from .output import write_rows
+
+    rows = list(rows)
+    if fmt == "table":
+        term = terminal()
+        if term.tty:
+            from .readable import columns_of
+            from .terminal import table
+
+            if person is None:
+                keys: list[str] = []
+                for r in rows:
+                    keys.extend(k for k in r if k not in keys)
+                person = columns_of(columns or [(k, (lambda k: lambda r: r.get(k))(k)) for k in keys])
+            term.emit(table(rows, person, term))
+            return
+    write_rows(rows, fmt, columns)

@@ -55,7 +55,7 @@ class UnknownName(ComputeKGError):
     def __init__(self, what: str, name: str, suggestions: Sequence[str] = ()):
         self.what, self.name, self.suggestions = what, name, list(suggestions)
         super().__init__(f"no {what} named {name!r}" + did_you_mean(self.suggestions[:3]))
-        self.hint = {"company": "list the known names with `computekg companies`", "facility": "list the known names with `computekg facilities`", "query": "list the named queries with `computekg query --list`"}.get(what, "")
+        self.hint = {"company": "list the known names with `computekg companies`", "facility": "list the known names with `computekg facilities`", "query": "list the named queries with `computekg query --list`", "deal": "list the deal ids with `computekg deals`"}.get(what, "")
 
 
 class BadValue(ComputeKGError):

@@ -134,3 +134,38 @@ def disputed(values: Sequence[Mapping]) -> bool:
 def is_qualified(v: Mapping | None) -> bool:
     """True when a figure carries a qualifier other than exact ("up to", "about"...)."""
     return v is not None and v.get("qualifier") not in NOT_QUALIFIED
+
+
+def totals(deals: Sequence[Mapping]) -> dict[str, Any]:
+    """What a set of deals adds up to, by headline figures: MW, and total value per currency,
+    each with how many of the figures are qualified ("up to", "about"...) and how many deals
+    give none (for MW; for money, none in any currency). Per-month or per-year prices are not
+    totals and are not added.
+
+    >>> t = totals([{"power_mw": [{"value": 300, "qualifier": "more_than"}], "total_value": []},
+    ...             {"power_mw": [], "total_value": [{"amount": 2e9, "currency": "USD", "qualifier": None}]}])
+    >>> t["mw"], t["money"]
+    ({'total': 300, 'qualified': 1, 'missing': 1}, {'USD': {'total': 2000000000, 'qualified': 0}, 'missing': 1})
+    """
+    mw = {"total": 0.0, "qualified": 0, "missing": 0}
+    money_by: dict[str, Any] = {}
+    money_missing = 0
+    for d in deals:
+        v = headline_value(d.get("power_mw") or [])
+        if v is None or v.get("value") is None:
+            mw["missing"] += 1
+        else:
+            mw["total"] += float(v["value"])
+            mw["qualified"] += is_qualified(v)
+        m = headline_value(d.get("total_value") or [])
+        if m is None or m.get("amount") is None:
+            money_missing += 1
+        else:
+            cur = money_by.setdefault(m.get("currency") or "", {"total": 0.0, "qualified": 0})
+            cur["total"] += float(m["amount"])
+            cur["qualified"] += is_qualified(m)
+    whole = lambda x: int(x) if float(x).is_integer() else round(x, 6)  # noqa: E731
+    mw["total"] = whole(mw["total"])
+    for cur in money_by.values():
+        cur["total"] = whole(cur["total"])
+    return {"mw": mw, "money": {**dict(sorted(money_by.items())), "missing": money_missing}}
