@@ -112,8 +112,11 @@ def test_load_then_query_the_store(runner, tmp_path, small_data):
     out = runner.invoke(main, ["--store", str(store), "company", "acme", "--format", "json"])
     assert out.exit_code == 0, out.output
     assert [d["id"] for d in json.loads(out.stdout)] == ["acme-bigcloud-lease"]
+    # re-loading an unchanged file changes nothing and says so (issue 13; it used to be refused)
     again = runner.invoke(main, ["--store", str(store), "load", str(small_data)])
-    assert again.exit_code == 1 and "already in the store" in again.stderr
+    assert again.exit_code == 0 and "unchanged" in again.stderr, again.output
+    out = runner.invoke(main, ["--store", str(store), "company", "acme", "--format", "json"])
+    assert [d["id"] for d in json.loads(out.stdout)] == ["acme-bigcloud-lease"]
 
 
 def test_a_second_batch_may_refer_to_companies_already_loaded(runner, tmp_path):
