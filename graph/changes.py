@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .dates import PartialDate
+from .dates import PartialDate, parse_or_none
 
 EVENTS = ("announced", "started", "ended", "terminated", "superseded")
 
@@ -37,13 +37,7 @@ class Event:
         return f"{self.deal['id']}/{self.event}"
 
 
-def _pd(text: str | None) -> PartialDate | None:
-    if not text:
-        return None
-    try:
-        return PartialDate.parse(text)
-    except ValueError:
-        return None
+_pd = parse_or_none
 
 
 def deal_events(deals: Iterable[dict]) -> list[Event]:

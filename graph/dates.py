@@ -96,6 +96,16 @@ def stored_text(value: _dt.date | None, precision: str | None, *, last: bool = F
     return value.isoformat()
 
 
+def parse_or_none(text: object) -> PartialDate | None:
+    """A stored date's text as a :class:`PartialDate`; None when empty or not a date."""
+    if not text:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except ValueError:
+        return None
+
+
 def parse_as_of(value: str) -> _dt.date:
     """An ``--as-of`` date: a partial date means its first day.
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dates import PartialDate
+from ..dates import PartialDate, parse_or_none
 from ..lookup import ROLES, company_index, fetch_deals, plain_number
 from ..query import run_named
 from ..store import IRI
@@ -155,13 +155,7 @@ def disputed(d: dict, field_name: str) -> bool:
     return any(not v["headline"] for v in d[field_name])
 
 
-def date_period(text: str | None) -> PartialDate | None:
-    if not text:
-        return None
-    try:
-        return PartialDate.parse(text)
-    except ValueError:
-        return None
+date_period = parse_or_none
 
 
 def date_with_precision(text: str | None) -> dict | None:
