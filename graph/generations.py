@@ -37,6 +37,8 @@ WRITE_LOCK = ".write.lock"
 LEGACY_LOCK = ".legacy.lock"
 _GEN = re.compile(r"^gen-(\d{6,})$")
 _GEN_ENTRY = re.compile(r"^(gen-\d{6,})(\.build|\.lock|\.json|\.tmp-\d+)?$")
+# What write_atomic leaves when its writer is killed between writing and renaming.
+_ATOMIC_TMP = re.compile(r"^\.(gen-\d{6,}\.json|GENERATION)\.tmp-\d+$")
 # The files a pyoxigraph (RocksDB) store keeps in its folder: what a migrated legacy folder sheds.
 _ROCKSDB_FILE = re.compile(r"^(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+|\d+\.(sst|log|blob))$")
 
@@ -121,6 +123,17 @@ def fsync_tree(path: Path) -> None:
             finally:
                 os.close(fd)
     fsync_dir(path)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or a folder tree, whichever ``path`` is; nothing if it is gone."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def fsync_dir(path: Path) -> None:
@@ -244,11 +257,15 @@ class Folder:
         Also removes what killed writers left behind, and a migrated legacy store's files."""
         current = self.current()
         removed = []
-        names = sorted({m.group(1) for m in (_GEN_ENTRY.match(p) for p in os.listdir(self.path)) if m})
+        entries = os.listdir(self.path)
+        for entry in entries:  # the write lock is held, so no other write_atomic is under way
+            if _ATOMIC_TMP.match(entry):
+                _remove(self.path / entry)
+        names = sorted({m.group(1) for m in (_GEN_ENTRY.match(p) for p in entries) if m})
         for name in names:
             if name == current:
                 for leftover in self.path.glob(f"{name}.tmp-*"):
-                    shutil.rmtree(leftover, ignore_errors=True)
+                    _remove(leftover)
                 shutil.rmtree(self.path / f"{name}.build", ignore_errors=True)
                 continue
             lock = try_exclusive(self.path / f"{name}.lock")
@@ -258,7 +275,7 @@ class Folder:
                 for suffix in (".build", ""):
                     shutil.rmtree(self.path / f"{name}{suffix}", ignore_errors=True)
                 for leftover in self.path.glob(f"{name}.tmp-*"):
-                    shutil.rmtree(leftover, ignore_errors=True)
+                    _remove(leftover)
                 for suffix in (".json", ".lock"):
                     try:
                         (self.path / f"{name}{suffix}").unlink()

@@ -312,6 +312,22 @@ def test_a_killed_write_leaves_the_store_as_before_or_after(fault_inputs, op, tm
     print(f"\n{op}: {outcomes}")
 
 
+def test_a_write_clears_what_a_writer_killed_mid_rename_left(fault_inputs, tmp_path):
+    """A writer killed between writing a manifest or pointer's temporary file and renaming it
+    leaves a dot-file; the next write removes it (and the store reads as before meanwhile)."""
+    fi = fault_inputs
+    store = tmp_path / "store"
+    shutil.copytree(fi["before"], store)
+    current = (store / "GENERATION").read_text().strip()
+    stale = [store / f".{current}.json.tmp-99999", store / ".GENERATION.tmp-99998"]
+    for p in stale:
+        p.write_text("half a file")
+    assert state(store) == fi["states"]["before"]
+    cli("--store", store, "load", fi["extra"], cache=fi["cache"])
+    assert state(store) == fi["states"]["load"]
+    assert not [p.name for p in stale if p.exists()]
+
+
 READER = r"""
 import json, os, sys, time
 from graph.store import OxigraphStore
