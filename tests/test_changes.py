@@ -359,3 +359,33 @@ def test_history_says_when_each_entity_was_first_seen_and_what_changed(tmp_path)
     assert steps("deal", "d-new") == [("second", "added", ())]
     assert steps("company", "cee") == [("first", "added", ()), ("second", "changed", ("parent", "parent_since"))]
     assert steps("company", "bee") == [("first", "added", ())]
+
+
+def test_fast_path_agrees_with_describing_everything(tmp_path):
+    """compare_stores reads only what differs; on the bundled data with an Epoch AI reading and a
+    curated figure changed, it finds exactly what describing both whole stores finds."""
+    import shutil
+
+    from conftest import REPO
+    from graph.cache import cached_store
+    from graph.diff import compare, compare_stores, describe
+
+    new = tmp_path / "data"
+    shutil.copytree(REPO / "data", new)
+    tl = new / "epoch" / "data_center_timelines.csv"
+    text = tl.read_text(encoding="utf-8")
+    row = "2018-01-28,Alibaba Zhangbei Zhangjiakou Hebei,"
+    assert row in text
+    head, _, rest = text.partition(row)
+    status, _, tail = rest.partition(",76.0,")
+    tl.write_text(head + row + status + ",77.5," + tail, encoding="utf-8")
+    deals = new / "deals" / "anthropic.yaml"
+    deals.write_text(deals.read_text(encoding="utf-8").replace("{value: 300, qualifier: more_than, source: 1}",
+                                                               "{value: 310, qualifier: more_than, source: 1}", 1),
+                     encoding="utf-8")
+    a, b = cached_store([REPO / "data"]), cached_store([new])
+    fast = compare_stores(a, b)
+    full = compare(describe(a), describe(b))
+    assert fast == full
+    assert {(c.kind, c.id) for c in fast.changes} >= {("deal", "anthropic-xai-colossus-1")}
+    assert any(c.kind == "facility" and "snapshot" in {f.field for f in c.fields} for c in fast.changes)

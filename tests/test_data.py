@@ -549,6 +549,28 @@ def test_2026_nextera_to_acquire_dominion(runner):
     assert (d["announced"], d["status"]) == ("2026-05-18", "announced")
 
 
+def test_2025_power_for_data_centres_from_utility_releases(runner):
+    """Three 2025 power deals whose primary source is a utility's or the partners' PR Newswire release."""
+    google = company_deals(runner, "Google")
+    arkansas = google["google-entergy-arkansas-2025"]
+    assert (arkansas["kind"], arkansas["provider"], arkansas["customer"]) == ("power_purchase", "entergy-arkansas", "google")
+    assert headline(arkansas["power_mw"])["value"] == 600 and arkansas["announced"] == "2025-10-02"
+    assert arkansas["total_value"] == []  # Google's $4 billion is its own capital spending
+    nextera = google["nextera-google-campuses-2025"]
+    assert nextera["kind"] == "joint_venture" and nextera["members"] == ["google", "nextera"]
+    assert any(u.startswith("https://www.prnewswire.com/") for u in primary_urls(nextera))
+    ppl = company_deals(runner, "PPL Corporation")["ppl-blackstone-gas-jv-2025"]
+    assert ppl["members"] == ["blackstone", "ppl-corporation"] and ppl["announced"] == "2025-07-15"
+    assert primary_urls(ppl)
+
+
+def test_2025_disputed_investment_amounts_keep_both_values(runner):
+    d = company_deals(runner, "TCS")["tpg-tcs-hypervault-2025"]
+    values = [(v["amount"], v["currency"], v["qualifier"], v["headline"]) for v in d["total_value"]]
+    assert values == [(88_200_000_000, "INR", "up_to", True), (88_700_000_000, "INR", "approx", False)]
+    assert (d["provider"], d["customer"], d["announced"]) == ("tpg", "tcs", "2025-11-20")
+
+
 def test_2026_softbank_portsmouth_site_is_federal_land_for_10_gw(runner):
     d = company_deals(runner, "SoftBank")["softbank-doe-portsmouth-2026"]
     assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("other", "us-doe", "softbank", "customer")
