@@ -37,7 +37,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("graphio", ("graphio", "cards")),          # company graphs to files; the facts a view shows
     ("analytics", ("analytics", "layout", "page")),  # networkx questions; view layout; the page
     ("views", ("render",)),                     # a view from the store
-    ("models", ("models",)),                    # the API's typed answers (frozen dataclasses)
+    ("models", ("models",)),                    # the API's typed answers (frozen dataclasses) ...
+    ("answers", ("answers",)),                  # ... beyond companies and deals
     ("output", ("output",)),                    # rows -> table/csv/json text
     ("terminal", ("terminal",)),                # a person's terminal: fitted tables, colour, pager
     ("readable", ("readable",)),                # company summary, deal card, a person's columns

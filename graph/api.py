@@ -20,8 +20,7 @@ import os
 from typing import Any, Callable, Iterable, Sequence
 
 from .errors import BadValue, UnknownName
-from .models import (Company, CompanyReport, Cycle, Cycles, Deal, FacilityReport, Hop, QueryResult, RankRow, Site,
-                     View)
+from .models import Company, CompanyReport, Deal
 from .store import Store
 
 __all__ = ["open", "KnowledgeGraph", "named_queries"]
@@ -66,12 +65,11 @@ def open(data: str | os.PathLike | Sequence[str | os.PathLike] | None = None, *,
 
 
 def _cached_store(paths, sources, progress):
-    import inspect
-
     from .cache import cached_store
 
     kwargs: dict[str, Any] = {"progress": progress} if progress else {}
-    if "sources" in inspect.signature(cached_store).parameters:
+    if "sources" in cached_store.__code__.co_varnames[:cached_store.__code__.co_argcount
+                                                      + cached_store.__code__.co_kwonlyargcount]:
         kwargs["sources"] = sources
     else:  # the store compiles Epoch AI's data unless the curated source alone is asked for
         kwargs["epoch"] = sources is None or "epoch" in sources
@@ -132,21 +130,20 @@ class KnowledgeGraph:
         its subsidiaries' deals too, by the roll-up rule; then (without ``as_of``) the sites it
         owns or uses according to Epoch AI."""
         from .lookup import company_deals, company_index, resolve_company, subsidiaries
+        from .output import public_deal
 
         on = _date(as_of)
         found = resolve_company(self.store, name)
-        group = subsidiaries(self.store, found["id"], as_of=on) if roll_up else [found]
+        group = subsidiaries(self.store, found["id"], as_of=on) if roll_up else company_index(self.store, found["iri"])
         _, deals = company_deals(self.store, name, as_of=on, companies=group if roll_up else None)
         site_rows: list[dict] = []
         if sites and on is None:
             from .facilities import facilities_of
 
             site_rows = facilities_of(self.store, group)
-        index = {c["id"]: c for c in company_index(self.store)}
-        members = tuple(Company.from_row(index.get(c["id"], c)) for c in group)
-        return CompanyReport(company=members[0], deals=tuple(Deal.from_row(d) for d in deals),
-                             sites=tuple(Site.from_row(s) for s in site_rows), group=members, as_of=on,
-                             roll_up=roll_up)
+        return CompanyReport(company=Company.from_row(group[0]), group=tuple(Company.from_row(c) for c in group),
+                             as_of=on, roll_up=roll_up, deal_rows=tuple(public_deal(d) | {"_dates": (
+                                 d["start_date"], d["end_date"])} for d in deals), site_rows=tuple(site_rows))
 
     def deals(self, *, provider: str | None = None, customer: str | None = None, party: str | None = None,
               kind: str | None = None, status: str | None = None, kinds: Iterable[str] | str | None = None,
@@ -193,6 +190,7 @@ class KnowledgeGraph:
         """Run SPARQL text or a named query (see ``computekg query --list``), binding ``params``
         as literals (never pasted into the text)."""
         from . import query as q
+        from .answers import QueryResult
         from .store import Rows
 
         bindings = dict(params or {})
@@ -217,6 +215,7 @@ class KnowledgeGraph:
         """The shortest chains of deals linking two companies, one :class:`Hop` per hop and
         deal; NoPath when none is within ``max_hops``."""
         from .analytics import paths
+        from .answers import Hop
 
         rows = paths(self.store, a, b, max_hops=max_hops, kinds=kinds, as_of=_date(as_of), limit=limit)
         return tuple(Hop.from_row(r) for r in rows)
@@ -225,6 +224,7 @@ class KnowledgeGraph:
                as_of: _dt.date | str | None = None, max_length: int = 6, limit: int = 100) -> Cycles:
         """Circular chains of money (payer -> payee), shortest first."""
         from .analytics import cycles
+        from .answers import Cycle, Cycles
 
         found = cycles(self.store, roll_up=roll_up, kinds=kinds, as_of=_date(as_of), max_length=max_length,
                        limit=limit)
@@ -235,6 +235,7 @@ class KnowledgeGraph:
              as_of: _dt.date | str | None = None, roll_up: bool = False, currency: str = "USD") -> tuple[RankRow, ...]:
         """A league table of providers or customers by MW, money or number of deals."""
         from .analytics import rank
+        from .answers import RankRow
 
         rows = rank(self.store, by=by, role=role, kinds=kinds, as_of=_date(as_of), roll_up=roll_up,
                     currency=currency)
@@ -250,6 +251,7 @@ class KnowledgeGraph:
 
     def facility(self, name: str, *, as_of: _dt.date | str | None = None) -> FacilityReport:
         """One facility: facts, sources, GPU clusters, users, deals, capacity timeline."""
+        from .answers import FacilityReport
         from .facilities import facility_report
 
         return FacilityReport.from_row(facility_report(self.store, name, as_of=_date(as_of)))
@@ -261,6 +263,7 @@ class KnowledgeGraph:
              roll_up: bool = False, color_by: str = "kind", size_by: str = "mw", max_nodes: int | None = 300,
              title: str | None = None) -> View:
         """An interactive view: ``.html()`` is the page of ``computekg viz``, ``.write(path)`` writes it."""
+        from .answers import View
         from .render import build_view
 
         v = build_view(self.store, [names] if isinstance(names, str) else list(names), depth=depth, kinds=kinds,

@@ -30,10 +30,10 @@ def _pdate(value: _dt.date | None, precision: str | None, last: bool = False) ->
 
 # ---------------------------------------------------------------------------- companies
 
-def company_index(store) -> list[dict]:
-    """Every company: id, name, aliases, kind, parent."""
+def company_index(store, iri: str | None = None) -> list[dict]:
+    """Every company (or the one with ``iri``): id, name, aliases, kind, parent and since, country."""
     by_id: dict[str, dict] = {}
-    for r in run_named(store, "_company-names"):
+    for r in run_named(store, "_company-names", {"company": IRI(iri)} if iri else None):
         c = by_id.setdefault(r["id"], {"id": r["id"], "name": r["name"], "aliases": [], "kind": notation(r["kind"]),
                                        "parent": r["parent"], "parent_since": r["parentSince"],
                                        "country": r["country"], "iri": r["company"]})

@@ -198,8 +198,8 @@ def company_note(report) -> str:
     """The line after ``company NAME``: how many deals (and sites) for whom."""
     c = report.company
     what = f"{c.name} ({c.id})" + (f" with {len(report.subsidiaries)} subsidiaries" if report.roll_up else "")
-    return (f"{len(report.deals)} deal(s) for {what}" + (f" in force on {report.as_of}" if report.as_of else "")
-            + (f"; {len(report.sites)} site(s) it owns or uses, per Epoch AI" if report.sites else ""))
+    return (f"{len(report.deal_rows)} deal(s) for {what}" + (f" in force on {report.as_of}" if report.as_of else "")
+            + (f"; {len(report.site_rows)} site(s) it owns or uses, per Epoch AI" if report.site_rows else ""))
 
 
 def facility_note(report: dict) -> str:
