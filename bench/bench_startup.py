@@ -10,7 +10,11 @@
 
 Each command runs REPEAT times, alternating, and the medians are compared.
 
-    python bench/bench_startup.py [--deals 100000] [--repeat 15] [--keep DIR]
+3. With ``--against REV``: the same lookup on the same records (REV's bundled data) by this
+   checkout's code and by REV's code (exported with ``git archive``), alternating: the ratio says
+   whether the lookup got slower since REV, whatever the machine's load.
+
+    python bench/bench_startup.py [--deals 100000] [--repeat 15] [--keep DIR] [--against REV]
 """
 
 from __future__ import annotations
@@ -67,12 +71,39 @@ print(n)
 '''
 
 
+def against(rev: str, cli: list[str], env: dict, repeat: int) -> None:
+    """Measure 3: this code and REV's code, each answering `company Anthropic` from REV's data."""
+    root = HERE.parent
+    old = Path(tempfile.mkdtemp(prefix="ckg-bench-rev-"))
+    archive = subprocess.run(["git", "-C", str(root), "archive", rev], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(old / "graph")], env=env, check=True)
+    data = str(old / "data")
+    old_env = dict(env, PYTHONPATH=str(old), COMPUTEKG_CACHE_DIR=tempfile.mkdtemp(prefix="ckg-bench-cache-rev-"))
+    new_cmd = cli + ["--data", data, "company", "Anthropic"]
+    old_cmd = [sys.executable, "-m", "graph", "--data", data, "company", "Anthropic"]
+    for cmd, e in ((new_cmd, env), (old_cmd, old_env)):  # warm both caches
+        subprocess.run(cmd, env=e, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # `python -m graph` for both sides: the same launcher, so only the code differs.
+    new_cmd = [sys.executable, "-m", "graph", "--data", data, "company", "Anthropic"]
+    ta, tb = [], []
+    for _ in range(repeat):
+        ta.append(timed(new_cmd, env))
+        tb.append(timed(old_cmd, old_env))
+    a, b = statistics.median(ta) * 1000, statistics.median(tb) * 1000
+    print(f"3. company lookup ({rev}'s data), this code vs the code at {rev}: {a:.0f} ms vs {b:.0f} ms "
+          f"-> ratio {a / b:.2f}")
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--deals", type=int, default=100_000)
     ap.add_argument("--companies", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--keep", help="build (or reuse) the synthetic store in this folder")
+    ap.add_argument("--against", metavar="REV", help="also compare the lookup with the code at this git revision")
+    ap.add_argument("--skip-synthetic", action="store_true", help="only the bundled-data measures")
     args = ap.parse_args()
 
     # The console script beside this interpreter (not a shell shim such as pyenv's, which adds its own start-up).
@@ -90,6 +121,12 @@ def main() -> None:
     compare("1. company lookup (bundled data) vs import pyoxigraph+click",
             cli + ["company", "Anthropic"], [sys.executable, "-c", "import pyoxigraph, click"], env, args.repeat, 1.5)
 
+    if args.against:
+        against(args.against, cli, env, args.repeat)
+    if args.skip_synthetic:
+        shutil.rmtree(cache, ignore_errors=True)
+        return
+
     from synthetic import build_store
 
     store_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ckg-bench-store-"))
@@ -102,7 +139,7 @@ def main() -> None:
 
     script = Path(tempfile.mkdtemp()) / "raw_lookup.py"
     script.write_text(RAW_LOOKUP)
-    for label, name in (("largest hyperscaler", "hyperscaler-1"), ("typical company", "company-5000")):
+    for label, name in (("largest hyperscaler", "hyperscaler-1"), ("typical company", f"company-{args.companies // 2}")):
         compare(f"2. company lookup, {label}, on {args.deals:,} deals (fresh process) vs raw pyoxigraph, "
                 "same queries",
                 cli + ["--store", str(store_dir), "company", name, "--format", "jsonl"],
