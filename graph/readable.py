@@ -51,17 +51,18 @@ COMPANY_DEAL_COLS = [
     Col("mw", _mw, 4, 6, disputed_colour, want=10),
     Col("money", _money, 5, 9, disputed_colour, want=16),
     Col("term", _term, 7, 7, want=16),
-    Col("status", lambda d: d["status"], 6, 6, status_colour, want=10),
+    Col("status", lambda d: d["status"], 6, 9, status_colour, want=10),  # "announced" whole
     Col("src", _primary, 9, 3),
     Col("id", lambda d: d["id"], 8, 10, want=14),  # last: the key for `computekg deal ID`
 ]
 SITE_COLS = [
     Col("site", lambda s: s["name"], 1, 12, want=30),
     Col("role", lambda s: s["role"], 2, 8, role_colour, want=22),
-    Col("mw", lambda s: "; ".join(number_text(v) for v in s["power_mw"]), 3, 6, want=10),
+    # numbers are not cut mid-figure where room allows ("275,7…" would read as a smaller number)
+    Col("mw", lambda s: "; ".join(number_text(v) for v in s["power_mw"]), 3, 7, want=10),
     Col("h100e", lambda s: "; ".join(plain(a["count"]) for a in s["accelerators"]
-                                     if a["model"] == "H100-equivalents" and a["count"] is not None), 4, 6, want=10),
-    Col("status", lambda s: s["status"], 5, 6, status_colour, want=18),
+                                     if a["model"] == "H100-equivalents" and a["count"] is not None), 4, 9, want=10),
+    Col("status", lambda s: s["status"], 5, 11, status_colour, want=18),
     Col("counterparty", lambda s: "; ".join(s["counterparty"]), 7, 8),
     Col("id", lambda s: s["id"], 6, 10, want=36),
 ]
