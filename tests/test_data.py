@@ -694,6 +694,7 @@ def test_research_team_is_not_a_company_alias(companies):
     ("EDP Renewables", "edp-renewables"),                              # the parent of EDP Renewables North America
     ("Fluidstack USA I Inc.", "fluidstack-usa-i"),                     # the lessee named in TeraWulf's filing
     ("OpenAI Foundation", "openai-foundation"), ("OpenAI nonprofit", "openai-foundation"),
+    ("OpenAI LP", "openai-lp"),                                        # the 2019 capped-profit partnership
 ])
 def test_split_entities_resolve_to_their_own_records(runner, name, company_id):
     result = runner.invoke(main, ["company", name, "--format", "csv"])
@@ -703,7 +704,7 @@ def test_split_entities_resolve_to_their_own_records(runner, name, company_id):
 
 def test_split_entities_are_no_longer_aliases_of_the_other_company(companies):
     aliases = {cid: {a.lower() for a in (c["aliases"] or [])} for cid, c in companies.items()}
-    assert not {"openai nonprofit", "openai, inc.", "openai inc.", "openai foundation"} & aliases["openai"]
+    assert not {"openai nonprofit", "openai, inc.", "openai inc.", "openai foundation", "openai lp"} & aliases["openai"]
     assert not {"xai holdings", "xai holdings corp."} & aliases["xai"]
     assert not {"hypervault", "tcs hypervault"} & aliases["tcs"]
     assert "tpg rise climate" not in aliases["tpg"]
@@ -720,6 +721,7 @@ def test_split_entities_keep_their_sourced_parent_links(companies):
     # itself has no parent.
     assert (companies["openai"]["parent"], companies["openai"]["parent_since"]) == ("openai-foundation", "2025-10-28")
     assert companies["openai-foundation"]["parent"] in (None, "")
+    assert (companies["openai-lp"]["parent"], companies["openai-lp"]["parent_since"]) == ("openai-foundation", "2019-03-11")
     assert companies["hypervault"]["parent"] == "tcs"                      # TCS keeps at least 51%
     assert companies["t-systems"]["parent"] == "deutsche-telekom"
     assert companies["montana-dakota-utilities"]["parent"] == "mdu-resources"
@@ -728,7 +730,7 @@ def test_split_entities_keep_their_sourced_parent_links(companies):
     for cid in ("xai-holdings", "tpg-rise-climate", "qualcomm-technologies", "fluidstack-usa-i", "brookfield-renewable"):
         assert companies[cid]["parent"] in (None, ""), cid
     sourced = {c["id"]: c.get("sources") for c in _raw_records()["companies"]}
-    for cid in ("openai-foundation", "xai-holdings", "hypervault", "tpg-rise-climate", "t-systems",
+    for cid in ("openai-foundation", "openai-lp", "xai-holdings", "hypervault", "tpg-rise-climate", "t-systems",
                 "qualcomm-technologies", "mdu-resources", "edp-renewables", "fluidstack-usa-i",
                 "montana-dakota-utilities", "edp-renewables-north-america"):
         assert sourced[cid] and all(s["url"].startswith("http") for s in sourced[cid]), cid
@@ -740,6 +742,7 @@ def test_deals_point_at_the_entity_their_sources_name(runner):
     assert tpg["openai-tcs-hypervault-2026"]["provider"] == "hypervault"
     assert not company_deals(runner, "TCS")                                 # TCS's own deals: none without --roll-up
     assert set(company_deals(runner, "TCS", "--roll-up")) == {"tpg-tcs-hypervault-2025", "openai-tcs-hypervault-2026"}
+    assert "microsoft-openai-invest-2019" in company_deals(runner, "OpenAI")   # its sources name "OpenAI"
     # The filings' US lessee is recorded, but the TeraWulf leases stay with Fluidstack, which their sources name.
     assert "terawulf-fluidstack-cb5-2025" in company_deals(runner, "Fluidstack")
 
