@@ -913,3 +913,18 @@ def test_new_sites_are_joined_to_their_deals(runner):
     for name, ids in expected.items():
         site = cli_json(runner, "--no-epoch", "facility", name)[0]
         assert {x["id"] for x in site["deals"]} == ids, name
+
+
+def test_2025_dayone_johor_financing_is_debt_kept_in_terms(runner):
+    d = company_deals(runner, "DayOne")["ocbc-dayone-johor-financing-2025"]
+    assert (d["kind"], d["provider"], d["customer"], d["role"]) == ("investment", "ocbc", "dayone", "customer")
+    assert (d["announced"], d["status"], d["total_value"]) == ("2025-06-11", "completed", [])
+    assert "RM15 billion" in d["terms"]
+    assert any(s["kind"] == "company_release" and s["url"].startswith("https://dayonedc.com/") for s in d["sources"])
+
+
+def test_2023_digital_realty_blackstone_jv_members_and_mw(runner):
+    d = company_deals(runner, "Digital Realty")["digitalrealty-blackstone-hyperscale-jv-2023"]
+    assert (d["kind"], d["members"], d["announced"]) == ("joint_venture", ["blackstone", "digital-realty"], "2023-12-08")
+    power = headline(d["power_mw"])
+    assert (power["value"], power["qualifier"]) == (500, "approx")
