@@ -47,8 +47,10 @@ class History:
 
 
 def data_revisions(repo: Path, sub: str = "data", *, limit: int | None = None) -> list[Revision]:
-    """Commits that touched ``sub``, oldest first (the newest ``limit`` of them)."""
-    cmd = ["git", "log", "--format=%H%x1f%cs%x1f%s", "--", sub]
+    """Commits that touched ``sub``, oldest first (the newest ``limit`` of them), along the first
+    parents: a merged branch is one release, not its commits interleaved with the main line's
+    (which would show a field changing back and forth)."""
+    cmd = ["git", "log", "--first-parent", "--format=%H%x1f%cs%x1f%s", "--", sub]
     if limit:
         cmd[2:2] = [f"-{limit}"]
     res = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
