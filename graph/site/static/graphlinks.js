@@ -19,7 +19,7 @@
   var termsEl = document.getElementById("computekg-terms");
   var terms = termsEl ? JSON.parse(termsEl.textContent) : {};
   var viewDeals = JSON.parse(viewEl.textContent).deals || {};
-  var focused = null, timer = null, STEP_MS = 700;
+  var focused = null, timer = null, STEP_MS = 600;
   var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                      "October", "November", "December"];
 
@@ -59,6 +59,9 @@
   function applyAsOf() {
     var date = state["as-of"];
     window.ckgView.setDealFilter(date ? function (d) { return inForce(d, date); } : null);
+    if (document.body.dataset.shownNodes !== "0") {  // frame what is drawn (gently while playing)
+      window.network.fit({animation: timer !== null ? {duration: 300, easingFunction: "easeInOutQuad"} : false});
+    }
     if (asOf) { asOf.value = date || ""; }
     showSlider();
   }
