@@ -115,6 +115,12 @@ def test_feed_has_one_entry_per_event_with_ids_stable_across_builds(crafted, tmp
     assert {"feed.xml", "new/index.html"} <= set(site.paths())
     assert site.render("feed.xml") == (again / "feed.xml").read_bytes()
     assert content_type("feed.xml").startswith("application/atom+xml")
+    from graph.serve import site_source  # what `computekg serve` answers
+
+    source = site_source(site.store, lambda m: None)
+    served = source("/feed.xml", "/feed.xml")
+    assert served.media_type.startswith("application/atom+xml") and served.body.startswith(b"<?xml")
+    assert b"What's new" in source("/new/", "/new/").body
 
 
 # ---------------------------------------------------------------------------- what's new
