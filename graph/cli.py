@@ -451,7 +451,8 @@ def site(state: State, output: str, base_url: str | None, tiles: str | None, his
         history = folder_history(folders[0], limit=history_n, epoch=state.epoch)
         if history is not None:
             note(f"history: {len(history.revisions)} revision(s) of {folders[0]} read in "
-                 f"{time.perf_counter() - t0:.1f} s" + (f"; {len(history.skipped)} could not be read" if history.skipped else "")
+                 f"{time.perf_counter() - t0:.1f} s"
+                 + (f"; {len(history.skipped)} could not be read" if history.skipped else "")
                  + (f"; {history.older} older not read" if history.older else ""))
     report = build_site(state.store(), output, base_url=base_url, tiles=tiles, progress=state.progress,
                         history=history)

@@ -402,7 +402,8 @@ def test_history_follows_the_main_line_a_merged_branch_is_one_release(tmp_path):
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
 
     def commit(message, day, text=None, *extra):
-        env = {**os.environ, "GIT_AUTHOR_DATE": f"2026-01-{day:02d}T12:00:00", "GIT_COMMITTER_DATE": f"2026-01-{day:02d}T12:00:00"}
+        when = f"2026-01-{day:02d}T12:00:00"
+        env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
         if text is not None:
             write(repo / "data" / "records.yaml", text)
             subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)

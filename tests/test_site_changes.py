@@ -127,8 +127,8 @@ def test_feed_has_one_entry_per_event_with_ids_stable_across_builds(crafted, tmp
 
 def test_whats_new_lists_the_events_newest_first_with_links_and_escaped_names(crafted):
     html = (crafted / "new" / "index.html").read_text(encoding="utf-8")
-    rows = re.findall(r'<tr id="[^"]+" data-event="([^"]+)" data-deal="([^"]+)">\s*<td><time datetime="[^"]+">([^<]+)</time>',
-                      html)
+    rows = re.findall(r'<tr id="[^"]+" data-event="([^"]+)" data-deal="([^"]+)">\s*'
+                      r'<td><time datetime="[^"]+">([^<]+)</time>', html)
     assert [(d, e, i) for e, i, d in rows] == EXPECTED
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;" in html
     p = parse(crafted / "new" / "index.html")
