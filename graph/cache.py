@@ -321,9 +321,15 @@ def _prune(root: Path, keep: str, max_entries: int = 8) -> None:
         names = list(os.listdir(root))  # only entries (32 hex digits) are pruned: diff's "git" folder stays
     except OSError:
         return
-    for name in names:  # leftovers of builds killed midway
+    for name in names:  # leftovers of builds killed midway (not those of a build still running)
         if (".tmp-" in name or ".bad-" in name) and name.split(".")[0] != keep:
-            shutil.rmtree(root / name, ignore_errors=True)
+            lock = try_exclusive(root / f"{name.split('.')[0]}.build-lock")
+            if lock is None:
+                continue  # another build of that key is writing it now
+            try:
+                shutil.rmtree(root / name, ignore_errors=True)
+            finally:
+                lock.release()
     entries = []
     for name in names:
         p = root / name

@@ -421,20 +421,41 @@ def viz(state: State, names: tuple[str, ...], depth: int, kinds, statuses, as_of
               help="Where the site will be published, for canonical links and download addresses in void.ttl.")
 @click.option("--tiles", "tiles", metavar="URL",
               help="A map tile URL template ({z}/{x}/{y}); without it the map draws bundled country outlines only.")
+@click.option("--history", "history_n", type=click.IntRange(min=0), default=5, show_default=True, metavar="N",
+              help="Deal pages show their history across the newest N git revisions of the data folder "
+                   "(each compiled once, then cached); 0: no history. Left out outside a git checkout.")
 @pass_state
-def site(state: State, output: str, base_url: str | None, tiles: str | None) -> None:
-    """Write the static website: a page per company, deal and facility, map, timeline, downloads.
+def site(state: State, output: str, base_url: str | None, tiles: str | None, history_n: int) -> None:
+    """Write the static website: a page per company, deal and facility, map, timeline, what's new
+    (with an Atom feed, feed.xml), downloads.
 
     Every page works offline, from file:// and under any sub-path (relative links only).
 
     \b
     Example:
       computekg site -o public/
-      computekg site -o public/ --base-url https://example.org/computekg/
+      computekg site -o public/ --base-url https://example.org/computekg/ --history 10
     """
+    from .ontology import DATA_DIR
     from .site import build_site
 
-    report = build_site(state.store(), output, base_url=base_url, tiles=tiles, progress=state.progress)
+    history = None
+    folders = state.data or [DATA_DIR]
+    if history_n and state.store_path is None and len(folders) == 1:
+        import time
+
+        from .history import folder_history
+
+        state.progress(f"reading the history of {folders[0]} (the newest {history_n} revisions)")
+        t0 = time.perf_counter()
+        history = folder_history(folders[0], limit=history_n, epoch=state.epoch)
+        if history is not None:
+            note(f"history: {len(history.revisions)} revision(s) of {folders[0]} read in "
+                 f"{time.perf_counter() - t0:.1f} s"
+                 + (f"; {len(history.skipped)} could not be read" if history.skipped else "")
+                 + (f"; {history.older} older not read" if history.older else ""))
+    report = build_site(state.store(), output, base_url=base_url, tiles=tiles, progress=state.progress,
+                        history=history)
     note(f"wrote {output}: {report.summary}")
 
 

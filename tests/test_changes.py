@@ -389,3 +389,35 @@ def test_fast_path_agrees_with_describing_everything(tmp_path):
     assert fast == full
     assert {(c.kind, c.id) for c in fast.changes} >= {("deal", "anthropic-xai-colossus-1")}
     assert any(c.kind == "facility" and "snapshot" in {f.field for f in c.fields} for c in fast.changes)
+
+
+def test_history_follows_the_main_line_a_merged_branch_is_one_release(tmp_path):
+    """A branch changed a figure while the main line changed a status: read in date order, the
+    main-line commit would seem to undo the figure; along first parents the merge brings it."""
+    import os
+
+    from graph.history import history
+
+    repo = tmp_path / "repo"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+
+    def commit(message, day, text=None, *extra):
+        when = f"2026-01-{day:02d}T12:00:00"
+        env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        if text is not None:
+            write(repo / "data" / "records.yaml", text)
+            subprocess.run([*git, "add", "-A"], cwd=repo, check=True, env=env)
+        subprocess.run([*git, *extra] if extra else [*git, "commit", "-qm", message], cwd=repo, check=True, env=env)
+
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    commit("first", 1, OLD)
+    subprocess.run(["git", "checkout", "-qb", "figure"], cwd=repo, check=True)
+    commit("figure", 2, OLD.replace("value: 100, source: 1", "value: 120, source: 1"))
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
+    commit("status", 3, OLD.replace("status: signed", "status: terminated"))
+    commit("merge", 4, None, "merge", "-q", "--no-edit", "-m", "merge figure", "figure")
+    h = history(repo)
+    assert [r.subject for r in h.revisions] == ["first", "status", "merge figure"]
+    steps = lambda rid: [(s.revision.subject, s.change, s.fields) for s in h.of("deal", rid)]  # noqa: E731
+    assert steps("d-figure") == [("first", "added", ()), ("merge figure", "changed", ("power_mw",))]
+    assert steps("d-status") == [("first", "added", ()), ("status", "changed", ("status",))]

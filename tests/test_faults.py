@@ -697,3 +697,19 @@ def test_a_read_only_disk_is_read_but_not_written(small_disk, small_data, tmp_pa
             assert last.startswith("Error: ") and word in last, last
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+
+
+def test_pruning_spares_the_folder_of_a_build_still_running(tmp_path):
+    """Two builds of different keys at once (another process, or a site reading its data's
+    history): the one that finishes first must not remove the other's half-written folder."""
+    from graph.cache import _build_lock, _prune
+
+    running = tmp_path / ("a" * 32 + ".tmp-x1")
+    killed = tmp_path / ("b" * 32 + ".tmp-x2")
+    for d in (running, killed):
+        (d / "build").mkdir(parents=True)
+    with _build_lock(tmp_path, "a" * 32):
+        _prune(tmp_path, keep="c" * 32)
+        assert running.is_dir() and not killed.exists()
+    _prune(tmp_path, keep="c" * 32)
+    assert not running.exists()

@@ -41,9 +41,10 @@ class SiteError(ComputeKGError):
 
 
 def build_site(store, out: str | os.PathLike, *, base_url: str | None = None, tiles: str | None = None,
-               progress: Callable[[str], None] | None = None, today=None) -> BuildReport:
+               progress: Callable[[str], None] | None = None, today=None, history=None) -> BuildReport:
     """Write every file of the store's site into ``out`` (created, or replaced if it is a site
-    computekg wrote before); returns what was written."""
+    computekg wrote before); returns what was written. ``history`` (:func:`graph.history.folder_history`)
+    puts each deal's history across data releases on its page."""
     from .pages import Site
 
     t0 = time.perf_counter()
@@ -54,7 +55,7 @@ def build_site(store, out: str | os.PathLike, *, base_url: str | None = None, ti
         raise err
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    site = Site(store, base_url=base_url, tiles=tiles, today=today)
+    site = Site(store, base_url=base_url, tiles=tiles, today=today, history=history)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:
         n = size = pages = 0

@@ -41,7 +41,8 @@ VENDOR_FILES = ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE", 
                 "topojson-client/topojson-client.min.js", "topojson-client/LICENSE",
                 "world-atlas/countries-110m.js", "world-atlas/LICENSE", "VERSIONS")
 SECTIONS = [("company/index.html", "Companies"), ("deal/index.html", "Deals"), ("facility/index.html", "Facilities"),
-            ("map/index.html", "Map"), ("timeline/index.html", "Timeline"), ("graph/index.html", "Graph"),
+            ("map/index.html", "Map"), ("timeline/index.html", "Timeline"), ("new/index.html", "What's new"),
+            ("graph/index.html", "Graph"),
             ("sources/index.html", "Sources"), ("queries/index.html", "Queries"),
             ("downloads/index.html", "Downloads")]
 TYPES = {".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charset=utf-8", ".js": "text/javascript",
@@ -58,6 +59,8 @@ def content_type(path: str) -> str:
     """The media type a server sends for a site path."""
     if path.endswith("LICENSE") or path.endswith("VERSIONS"):
         return "text/plain; charset=utf-8"
+    if path == "feed.xml":
+        return "application/atom+xml; charset=utf-8"
     suffix = Path(path).suffix
     return TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
@@ -88,11 +91,13 @@ class Site:
     ``base_url`` (e.g. ``https://example.org/computekg/``) is used only where a link must be
     absolute (canonical links, ``void.ttl`` dump addresses); ``tiles`` is a tile URL template
     (``https://tile.example/{z}/{x}/{y}.png``) for the map, which otherwise draws only the bundled
-    country outlines and makes no request outside the site.
+    country outlines and makes no request outside the site. ``history`` (a
+    :class:`graph.history.History` of the data folder) adds each deal's history across data
+    releases to its page; without it that section is left out.
     """
 
     def __init__(self, store, *, base_url: str | None = None, tiles: str | None = None,
-                 today: _dt.date | None = None):
+                 today: _dt.date | None = None, history=None):
         import re
 
         from ..errors import BadValue
@@ -108,6 +113,7 @@ class Site:
         self.base_url = (base_url.rstrip("/") + "/") if base_url else None
         self.tiles = tiles
         self._today = today
+        self.history = history
 
     # ------------------------------------------------------------------ data, built once
     @cached_property
@@ -144,6 +150,7 @@ class Site:
                 yield f"{kind}/{i}/index.html"
                 yield f"{kind}/{i}/index.ttl"
         yield "404.html"
+        yield "feed.xml"
         yield from self.asset_paths()
         yield from self._downloads.paths()
 
@@ -167,6 +174,10 @@ class Site:
             raise NotFound(f"no page {path!r}")
         if parts[0] == "assets":
             return self._asset("/".join(parts[1:]))
+        if path == "feed.xml":
+            from .news import feed
+
+            return feed(self.data, self.base_url)
         if parts[0] == "downloads" and path != "downloads/index.html":
             return self._downloads.render(path)
         if len(parts) == 3 and parts[0] in ENTITY_KINDS and parts[2] in ("index.html", "index.ttl"):
@@ -178,7 +189,7 @@ class Site:
             return getattr(self, f"_{kind}")(ident).encode("utf-8")
         pages = {"index.html": self._index, "404.html": self._404, "company/index.html": self._companies,
                  "deal/index.html": self._deals, "facility/index.html": self._facilities_list,
-                 "map/index.html": self._map, "timeline/index.html": self._timeline,
+                 "map/index.html": self._map, "timeline/index.html": self._timeline, "new/index.html": self._new,
                  "graph/index.html": self._graph, "sources/index.html": self._sources,
                  "queries/index.html": self._queries, "downloads/index.html": self._downloads_page}
         if path not in pages:
@@ -257,8 +268,10 @@ class Site:
         p = D.deal_page(self.data, did)
         link = _Links("../../", self.data)
         chart = charts.term_chart(p["bars"], lambda i: link.deal(i), label=lambda b: "term")
+        from .news import deal_history
+
         return self._page("deal.html.j2", f"deal/{did}/index.html", D.deal_title(self.data, p["deal"]), p=p,
-                          chart=chart, ttl=True)
+                          chart=chart, ttl=True, history=deal_history(self.history, did))
 
     def _facility(self, fid: str) -> str:
         r = D.facility_page(self.store, self.data, fid)
@@ -286,6 +299,13 @@ class Site:
         return self._page("timeline.html.j2", "timeline/index.html", "Deals over time", t=t,
                           months=sorted(months.items()), timeline_json=_json_block(t),
                           scripts=["assets/timeline.js"])
+
+    def _new(self) -> str:
+        from .news import MONTHS, event_rows, recent_events, window_of
+
+        first, last = window_of(self.data.today)
+        return self._page("new.html.j2", "new/index.html", "What's new", months=MONTHS, first=first, last=last,
+                          events=event_rows(self.data, recent_events(self.data)))
 
     def _graph(self) -> str:
         view = D.graph_view(self.store, self.data, None, max_nodes=300)

@@ -59,6 +59,7 @@
 
   // ------------------------------------------------------------------ filters
   var kindOn = new Map(), statusOn = new Map(), showFacilities = true;
+  var dealFilter = null;  // set by a page (window.ckgView.setDealFilter): deal id -> shown or not
   meta.legend.kinds.forEach(function (k) { kindOn.set(k.value, true); });
   meta.legend.statuses.forEach(function (s) { statusOn.set(s.value, true); });
   var visibleNodes = new Set(), visibleEdges = new Set();
@@ -68,17 +69,24 @@
     visibleEdges.clear();
     view.edges.forEach(function (e) {
       if (!e.deal || !kindOn.get(e.kind) || !statusOn.get(e.status)) { return; }
+      if (dealFilter && !dealFilter(e.deal)) { return; }
       if (!showFacilities && (isFacility(e.from) || isFacility(e.to))) { return; }
       visibleEdges.add(e.id);
       visibleNodes.add(e.from);
       visibleNodes.add(e.to);
     });
-    always.forEach(function (id) { if (showFacilities || !isFacility(id)) { visibleNodes.add(id); } });
+    if (!dealFilter) {  // a deal filter (an as-of date) shows only what its deals touch
+      always.forEach(function (id) { if (showFacilities || !isFacility(id)) { visibleNodes.add(id); } });
+    }
     view.edges.forEach(function (e) {
       if (!e.deal && visibleNodes.has(e.from) && visibleNodes.has(e.to)) { visibleEdges.add(e.id); }
     });
   }
   recompute();
+  window.ckgView = {
+    setDealFilter: function (f) { dealFilter = f || null; refresh(); },
+    dealShown: function (id) { return !dealFilter || dealFilter(id); }
+  };
   var nodesView = new vis.DataView(nodeData, {filter: function (n) { return visibleNodes.has(n.id); }});
   var edgesView = new vis.DataView(edgeData, {filter: function (e) { return visibleEdges.has(e.id); }});
 
@@ -200,7 +208,8 @@
     var n = nodeInfo.get(id), box = el("div");
     box.appendChild(el("h2", n.label));
     box.appendChild(factList(n.facts));
-    if (n.deals.length) { box.appendChild(el("p", n.deals.length + " deal(s) in this view; click for details.", "sources")); }
+    var count = n.deals.filter(function (d) { return !dealFilter || dealFilter(d); }).length;
+    if (count) { box.appendChild(el("p", count + " deal(s) in this view; click for details.", "sources")); }
     return box;
   }
   function edgeTip(id) {
@@ -244,11 +253,12 @@
   }
   function nodePanel(id) {
     var n = nodeInfo.get(id), box = el("div");
+    var shown = n.deals.filter(function (dealId) { return !dealFilter || dealFilter(dealId); });
     box.appendChild(el("h2", n.label));
     box.appendChild(factList(n.facts));
-    box.appendChild(el("h3", "Deals in this view (" + n.deals.length + ")"));
+    box.appendChild(el("h3", "Deals in this view (" + shown.length + ")"));
     var ul = el("ul");
-    n.deals.forEach(function (dealId) {
+    shown.forEach(function (dealId) {
       var d = deals.get(dealId);
       if (!d) { return; }
       var li = el("li"), b = el("button", d.title, "link");
