@@ -17,6 +17,7 @@ from .errors import Problem, Report
 from .loaders import RawRecord, ReadResult
 from .suggest import close, did_you_mean, ids_for
 from .records import Accelerators, Catalog, Company, Deal, Facility, Figure, Location, Money, Source
+from .schema import RECORDS, check
 
 
 class _Ctx:
@@ -39,8 +40,6 @@ def _suggest(name: str, candidates: Iterable[str]) -> str:
 
 def _checked(rec: RawRecord, problems: list[Problem], section: str) -> tuple[_Ctx, dict[str, Any]]:
     """Check a record against its model; its issues become problems, its good fields are returned."""
-    from .schema import RECORDS, check
-
     ctx = _Ctx(rec, problems)
     values, issues = check(RECORDS[section], rec.data, rec.line)
     for issue in issues:

@@ -102,7 +102,7 @@ def one_of(table: Iterable[str], *, label: str = "", required: bool = False) -> 
             raise bad(f"{word!r} is not one of: {' | '.join(allowed)}{hint}")
         return word
 
-    return Kind(check, {"type": "string", "enum": allowed}, label or " \\| ".join(f"`{a}`" for a in allowed))
+    return Kind(check, {"type": "string", "enum": allowed}, label or " | ".join(f"`{a}`" for a in allowed))
 
 
 def pattern(regex: str, message: str, label: str, *, strip: bool = True, required: bool = False) -> Kind:
