@@ -24,7 +24,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BEGIN = "<!-- field-reference: written by `python -m graph.schema` from graph/schema/models.py; edit those -->"
 END = "<!-- /field-reference -->"
 EDITOR_COMMENT = "# yaml-language-server: $schema={path}"
-_DATASET_FILE = re.compile(r"^epoch_\w+\s*:", re.M)  # Epoch AI's alias tables are not record files
+_TOP_KEY = re.compile(r"^([A-Za-z_][^:]*?)\s*:", re.M)  # a key at the start of a line: top level
 
 
 def json_schema() -> dict:
@@ -94,9 +94,16 @@ def readme_with_reference(text: str) -> str:
 # ---------------------------------------------------------------------------- editor comments
 
 def record_files(data: Path) -> list[Path]:
-    """The YAML record files under ``data`` (Epoch AI's tables left out)."""
-    return sorted(p for p in data.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")
-                  and not _DATASET_FILE.search(p.read_text(encoding="utf-8")))
+    """The YAML record files under ``data``: those whose top-level keys are all record lists
+    (Epoch AI's alias tables and other YAML files are left out)."""
+    sections = set(RECORDS)
+    out = []
+    for path in sorted(data.rglob("*")):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            keys = set(_TOP_KEY.findall(path.read_text(encoding="utf-8")))
+            if keys and keys <= sections:
+                out.append(path)
+    return out
 
 
 def editor_comment(data: Path, path: Path) -> str:
