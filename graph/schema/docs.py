@@ -12,7 +12,7 @@ import os
 import re
 import typing
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, BeforeValidator
 
