@@ -176,3 +176,11 @@ def test_the_schema_file_is_not_read_as_records(tmp_path):
     (tmp_path / "r.yaml").write_text(DEAL)
     validated = read_and_validate([tmp_path], epoch=False)
     assert validated.report.problems == [] and list(validated.catalog.deals) == ["good-deal"]
+
+
+def test_a_json_record_file_may_name_the_schema(validator, tmp_path):
+    doc = {"$schema": "../data/schema/records.schema.json", **json.loads(json.dumps(_doc(DEAL)))}
+    assert not list(validator.iter_errors(doc))
+    (tmp_path / "r.json").write_text(json.dumps(doc, indent=1))
+    validated = read_and_validate([tmp_path / "r.json"], epoch=False)
+    assert validated.report.problems == [] and list(validated.catalog.deals) == ["good-deal"]

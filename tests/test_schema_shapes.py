@@ -131,3 +131,27 @@ def test_money_in_the_fixture_is_the_typed_money():
     """(The faults above edit graph.records values: a guard that the shapes see what they edit.)"""
     catalog = read_and_validate([EVERY_FIELD], epoch=False).catalog
     assert catalog.deals["new-deal"].total_value[1] == Money(4.5e10, "EUR", None, None, 1)
+
+
+def test_generated_records_that_pass_the_schema_give_triples_that_conform(tmp_path):
+    """The property-test records (tests/test_properties.py): each passes the JSON Schema, and its
+    triples conform to the shapes."""
+    import yaml
+    from hypothesis import given, settings
+
+    from test_properties import EXAMPLES, SETTINGS, catalog
+
+    schema = json.loads((REPO / "data" / SCHEMA_FILE).read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+
+    @settings(SETTINGS, max_examples=max(10, EXAMPLES // 10))
+    @given(doc=catalog())
+    def run(doc):
+        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+        parsed, _ = parse_text(text, "<generated>")
+        assert not list(validator.iter_errors(parsed))
+        path = tmp_path / "records.yaml"
+        path.write_text(text, encoding="utf-8")
+        compile_paths([path], epoch=False, shacl=True)  # raises ValidationFailed on any problem
+
+    run()

@@ -223,6 +223,8 @@ class RecordFile(BaseModel):
     """A record file: up to three lists. (Used for the JSON Schema; records are checked one by one.)"""
 
     model_config = ConfigDict(extra="forbid", title="computekg record file")
+    schema_: Optional[str] = Field(None, alias="$schema", description="Where editors find this schema (JSON "
+                                                                      "record files; YAML ones use a comment).")
     companies: Optional[list[Company]] = Field(None, description="Companies.")
     facilities: Optional[list[Facility]] = Field(None, description="Data-center campuses and power plants.")
     deals: Optional[list[Deal]] = Field(None, description="Deals.")
