@@ -408,6 +408,8 @@ def rank_deals(companies: Sequence[dict], deals: Iterable[dict], *, by: str, rol
         row["includes"].add(who)
     out = []
     for row in rows.values():
+        if by != "deals" and row["missing"] == row["deals"]:
+            continue  # no figure in this measure (or currency) at all: not in the table, rather than a tie at 0
         total = round(row["total"], 6)
         row["total"] = int(total) if total == int(total) else total
         row["includes"] = sorted(row["includes"])
@@ -427,7 +429,8 @@ def rank(store, *, by: str, role: str, kinds: Sequence[str] | str | None = None,
     another currency, and per-period prices without a total, count as missing) or ``deals``.
     Each row counts the deals behind the total, how many of their figures are qualified (a
     qualifier other than exact: "up to", "about"...) and how many are missing. Equal totals
-    share a rank; ties are listed by company id.
+    share a rank; ties are listed by company id. A company none of whose deals has a figure in
+    the measure (for money: in ``currency``) is left out, not listed at 0.
     """
     return rank_deals(company_index(store), fetch_deals(store), by=by, role=role, kinds=kinds, as_of=as_of,
                       roll_up=roll_up, currency=currency)

@@ -58,6 +58,16 @@ class UnknownName(ComputeKGError):
         self.hint = {"company": "list the known names with `computekg companies`", "facility": "list the known names with `computekg facilities`", "query": "list the named queries with `computekg query --list`", "deal": "list the deal ids with `computekg deals`"}.get(what, "")
 
 
+class AmbiguousPlace(UnknownName):
+    """A place name (a city) where several facilities stand: each is named, so the user can pick one."""
+
+    def __init__(self, place: str, facilities: Sequence[tuple[str, str]]):
+        ComputeKGError.__init__(self, f"{place!r} is a place with {len(facilities)} facilities: "
+                                + "; ".join(f"{fid} ({name})" for fid, name in facilities))
+        self.what, self.name, self.suggestions = "facility", place, [fid for fid, _ in facilities]
+        self.hint = f"name one of them, e.g. `computekg facility {facilities[0][0]}`"
+
+
 class BadValue(ComputeKGError):
     """An option value (a date, a number, a kind) is malformed."""
 

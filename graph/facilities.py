@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from .dates import stored_text
+from .errors import AmbiguousPlace, UnknownName
 from .figures import plain_number
 from .lookup import resolve_name
 from .select import in_force
@@ -73,8 +74,18 @@ def resolve_facility(store, name: str) -> dict:
         return [(n, f["id"]) for f in facility_index(store)
                 for n in (f["id"], f["name"], *f["aliases"], *f["epoch_names"])]
 
-    return resolve_name(store, "facility", name, exact="_resolve-facility-exact", scan="_resolve-facility",
-                        names=names)
+    try:
+        return resolve_name(store, "facility", name, exact="_resolve-facility-exact", scan="_resolve-facility",
+                            names=names)
+    except UnknownName as unknown:
+        # Not a facility's name: a city with one site answers; a city with several names them all.
+        here = [{"id": r["id"], "name": r["name"], "iri": r["facility"].value}
+                for r in run_named(store, "_resolve-facility-place", {"key": name.strip().lower()})]
+        if len(here) == 1:
+            return here[0]
+        if here:
+            raise AmbiguousPlace(name, [(f["id"], f["name"]) for f in here]) from None
+        raise unknown
 
 
 # ---------------------------------------------------------------------------- one facility

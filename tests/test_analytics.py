@@ -521,3 +521,11 @@ def test_docstring_examples_run():
     import doctest
 
     assert doctest.testmod(analytics).failed == 0
+
+
+def test_rank_lists_only_companies_with_a_figure_in_the_measure(runner, crafted):
+    usd = json.loads(run(runner, crafted, "rank", "--by", "money", "--role", "provider", "--format", "json").stdout)
+    assert "powerco" not in {r["company"] for r in usd}   # its one deal gives MW, no money
+    assert {r["company"] for r in usd} == {"chipco", "cloudco"}
+    eur = run(runner, crafted, "rank", "--by", "money", "--role", "provider", "--currency", "EUR", "--format", "json")
+    assert eur.exit_code == 0 and json.loads(eur.stdout) == []   # no company at 0 EUR, all "ranked 1"

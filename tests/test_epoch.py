@@ -447,3 +447,27 @@ def test_bundled_company_xai_lists_the_colossus_sites(runner):
     for site in ("colossus-1", "colossus-2"):
         assert rows[site]["kind"] == "owns_facility"
         assert rows[site]["power_mw"] and rows[site]["sources"][0]["publisher"] == "Epoch AI"
+
+
+PLACES = """
+companies:
+  - {id: opco, name: OpCo, kind: other}
+facilities:
+  - {id: spring-a, name: Springfield Alpha, operator: opco, location: {city: Springfield, country: US}}
+  - {id: spring-b, name: Springfield Beta, operator: opco, location: {city: Springfield, country: US}}
+  - {id: shelby, name: Shelby Campus, operator: opco, location: {city: Shelbyville, country: US}}
+"""
+
+
+def test_facility_by_city_answers_one_site_and_names_several(runner, tmp_path):
+    (tmp_path / "places.yaml").write_text(PLACES)
+    one = runner.invoke(main, ["--no-epoch", "--data", str(tmp_path), "facility", "shelbyville", "--format", "json"])
+    assert one.exit_code == 0, one.output
+    assert json.loads(one.stdout)[0]["facility"]["id"] == "shelby"
+    several = runner.invoke(main, ["--no-epoch", "--data", str(tmp_path), "facility", "Springfield"])
+    assert several.exit_code == 1 and "Traceback" not in several.output
+    assert "'Springfield' is a place with 2 facilities: spring-a (Springfield Alpha); spring-b (Springfield Beta)" \
+        in several.stderr
+    assert "name one of them" in several.stderr
+    nowhere = runner.invoke(main, ["--no-epoch", "--data", str(tmp_path), "facility", "Ogdenville"])
+    assert nowhere.exit_code == 1 and "no facility named 'Ogdenville'" in nowhere.stderr
