@@ -22,6 +22,7 @@ def open(data=None, *, store=None, sources=None, progress=None):  # noqa: A001 -
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("leaves", ("dates", "vocab", "ontology", "suggest", "figures")),  # import nothing of the package
     ("base", ("errors", "choices")),            # typed errors; choice lists (from vocab)
+    ("schema", ("schema",)),                    # the record format, declared once (pydantic models)
     ("records", ("loaders", "records")),        # read files -> records with line numbers
     ("validate", ("validate",)),                # records -> problems
     ("triples", ("triples",)),                  # records -> RDF

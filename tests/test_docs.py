@@ -1,5 +1,5 @@
 """The docs are tested: the README names every command, docstring examples run, and the lookup
-path really does stay light (no rdflib, networkx, pyvis or pyshacl)."""
+path really does stay light (no rdflib, networkx, pyvis, pyshacl or pydantic)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ try:
     main(["query", "leases", "--format", "json"], standalone_mode=False)
     main(["deals", "--kind", "lease", "--format", "json"], standalone_mode=False)
 finally:
-    heavy = sorted(m for m in ("rdflib", "networkx", "pyvis", "pyshacl", "yaml", "jinja2") if m in sys.modules)
+    heavy = sorted(m for m in ("rdflib", "networkx", "pyvis", "pyshacl", "yaml", "jinja2", "pydantic", "jsonschema")
+                   if m in sys.modules)
     sys.stderr.write("HEAVY=" + json.dumps(heavy) + "\\n")
 """
 

@@ -85,7 +85,10 @@ def _load_builtin() -> None:
 
 
 def loader_for(path: Path) -> Loader | None:
-    """The loader for a file, or None when the file is not a record file (README.md...)."""
+    """The loader for a file, or None when the file is not a record file (README.md, or a JSON
+    Schema such as data/schema/records.schema.json)."""
+    if path.name.lower().endswith(".schema.json"):
+        return None
     ext = path.suffix.lower()
     candidates = [ld for ld in LOADERS.values() if ext in ld.extensions]
     if not candidates:

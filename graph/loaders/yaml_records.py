@@ -112,6 +112,8 @@ def records_from_document(doc: object, display: str) -> ReadResult:
         return result
     line_of = doc.line_of if isinstance(doc, LineDict) else (lambda k: 0)
     for key, value in doc.items():
+        if key == "$schema":  # a JSON record file naming its JSON Schema, for editors
+            continue
         if key in MAPPING_SECTIONS or key in RECORD_SECTIONS:
             _mapping_records(result, key, value, display, line_of(key))
             continue
