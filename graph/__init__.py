@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("triples", ("triples",)),                  # records -> RDF
     ("sources", ("epoch", "epoch_triples")),    # one unit per data source
     ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases
+    ("http", ("endpoint",)),                    # the SPARQL 1.1 Protocol over HTTP: credentials, retries, errors
     ("store", ("store",)),
     ("query", ("query",)),
     ("build", ("build",)),                      # compile records into a store

@@ -630,42 +630,59 @@ STAGING_PREFIX = "urn:computekg:staging:"  # graphs a remote load fills before m
 class RemoteStore:
     """A SPARQL 1.1 endpoint over HTTP (the SPARQL 1.1 Protocol), for graphs that outgrow one machine.
 
-    ``url`` is the query endpoint; updates go to the same URL with a final ``query`` replaced by
-    ``update`` (Oxigraph's ``/query`` and ``/update``, Fuseki's ``/ds/query`` and ``/ds/update``),
-    or to ``update_url``. Records go to the endpoint's default graph, the ontology and derived
-    relations to named graphs, as in the embedded store. Queries that should see every graph
-    (``union=True``) ask for Oxigraph's ``union-default-graph``; other servers should be set up
-    with a union default graph (Fuseki: ``tdb2:unionDefaultGraph true``).
+    ``url`` is the query endpoint. Updates go to ``update_url``, or else to the same URL with a
+    final ``query`` replaced by ``update`` (Oxigraph's ``/query`` and ``/update``, Fuseki's
+    ``/ds/query`` and ``/ds/update``). HTTP, credentials (from the environment), timeouts and
+    retries: :mod:`graph.endpoint`.
+
+    Where the records go, two layouts:
+
+    - ``records_graph=None`` (Oxigraph): records in the endpoint's default graph, the ontology and
+      derived relations in named graphs, as in the embedded store. Queries that should see every
+      graph (``union=True``) ask for Oxigraph's ``union-default-graph``.
+    - ``records_graph=IRI``, for servers whose default graph is the union of all graphs (Virtuoso,
+      which also refuses ``INSERT DATA`` into it; GraphDB; Fuseki with ``tdb2:unionDefaultGraph``):
+      records in that named graph. Lookups (``union=False``) read it alone (the protocol's
+      ``default-graph-uri``); ``union=True`` reads the server's default graph. Dumps and
+      ``is_empty`` cover the graphs computekg writes (the records graph, shown as the default graph,
+      and ``{ID_NS}graph/...``), not the server's own (Virtuoso keeps system graphs beside them).
     """
 
     name = "sparql"
 
-    def __init__(self, url: str, *, update_url: str | None = None, read_only: bool = False, timeout: float = 60):
+    def __init__(self, url: str, *, update_url: str | None = None, records_graph: str | None = None,
+                 read_only: bool = False, timeout: float = 60):
+        from .endpoint import Endpoint
+
         self.url = url
         self.update_url = update_url or (url[: -len("query")] + "update" if url.endswith("query") else url)
+        self.records_graph = records_graph or None
+        if self.records_graph and not _IRIREF.fullmatch(f"<{self.records_graph}>"):
+            from .errors import BadValue
+
+            raise BadValue(f"--records-graph {self.records_graph!r} is not an IRI",
+                           "give an absolute IRI, e.g. https://computekg.org/id/graph/records")
         self.read_only = read_only
         self.timeout = timeout
+        self.endpoint = Endpoint(url, update_url=self.update_url, timeout=timeout)
 
-    def _post(self, url: str, body: str, content_type: str, accept: str = "*/*", params: str = "",
-              timeout: float | None = None) -> tuple[str, bytes]:
-        import urllib.error
-        import urllib.request
+    def _dataset(self, union: bool) -> list[tuple[str, str]]:
+        if self.records_graph is None:
+            return [("union-default-graph", "")] if union else []
+        return [] if union else [("default-graph-uri", self.records_graph)]
 
-        req = urllib.request.Request(url + params, data=body.encode("utf-8"), method="POST",
-                                     headers={"Content-Type": content_type, "Accept": accept})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
-                return resp.headers.get("Content-Type", ""), resp.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            message = detail[0] if detail else str(exc.reason)
-            if 400 <= exc.code < 500:
-                raise QueryError(f"the endpoint rejected the request ({exc.code}): {message}") from None
-            raise StoreError(f"the SPARQL endpoint {self.url} failed ({exc.code}): {message}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {reason}",
-                             "start the server, or check the --store URL") from None
+    def _select(self, sparql: str, dataset: list[tuple[str, str]], timeout: float | None = None,
+                accept: str = "application/sparql-results+json") -> tuple[str, bytes]:
+        answer = self.endpoint.read([("query", sparql), *dataset], accept, timeout=timeout)
+        cap = answer.headers.get("x-sparql-maxrows")
+        if cap and cap.isdigit() and b'"bindings"' in answer.body[:4096]:
+            import json
+
+            if len(json.loads(answer.body).get("results", {}).get("bindings", [])) >= int(cap):
+                raise StoreError(f"the SPARQL endpoint {self.endpoint.shown_url} cut the answer at {cap} rows",
+                                 "raise the server's row limit (Virtuoso: ResultSetMaxRows in [SPARQL] "
+                                 "of virtuoso.ini), or narrow the query")
+        return answer.content_type, answer.body
 
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True,
               timeout: float | None = None) -> Result:
@@ -684,9 +701,8 @@ class RemoteStore:
         except (RuntimeError, OSError, ValueError):
             pass  # parsed; it just does not run on an empty local store
         text = sparql_prologue() + inject_values(sparql, bindings or {})
-        ctype, body = self._post(self.url, text, "application/sparql-query; charset=utf-8",
-                                 "application/sparql-results+json, application/n-triples;q=0.9",
-                                 "?union-default-graph" if union else "", timeout=timeout)
+        ctype, body = self._select(text, self._dataset(union), timeout,
+                                   "application/sparql-results+json, application/n-triples;q=0.9")
         if "json" in ctype:
             data = json.loads(body)
             if "boolean" in data:
@@ -702,50 +718,114 @@ class RemoteStore:
             raise StoreError("the store is open read-only")
         from .vocab import sparql_prologue
 
-        self._post(self.update_url, sparql_prologue() + sparql, "application/sparql-update; charset=utf-8")
+        self.endpoint.write(sparql_prologue() + sparql)
+
+    def target(self, graph: str | None) -> str:
+        """The graph ``graph`` (None: the records) is written to, as SPARQL Update names it."""
+        graph = graph or self.records_graph
+        return f"GRAPH <{graph}>" if graph else "DEFAULT"
 
     def load_ntriples(self, data: bytes, graph: str | None = None) -> None:
-        """One INSERT DATA request (N-Triples is valid inside it), which a server applies whole."""
-        body = data.decode("utf-8")
-        if graph:
-            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
-        else:
-            self.update(f"INSERT DATA {{\n{body}\n}}")
+        """Load N-Triples (valid inside ``INSERT DATA``) whole: one request when it fits in one
+        chunk (:data:`CHUNK_LINES`, :data:`CHUNK_BYTES`), else chunks into a staging graph moved
+        into place by one last request, so a failure part-way adds nothing."""
+        lines = [ln for ln in data.decode("utf-8").splitlines() if ln.strip()]
+        parts = list(ntriples_chunks(lines))
+        if len(parts) <= 1:
+            where = self.target(graph)
+            body = "\n".join(parts[0]) if parts else ""
+            self.update(f"INSERT DATA {{ {where} {{\n{body}\n}} }}" if where != "DEFAULT"
+                        else f"INSERT DATA {{\n{body}\n}}")
+            return
+        staging = new_staging_graph()
+        try:
+            for chunk in parts:
+                self.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n" + "\n".join(chunk) + "\n} }")
+            self.update(f"ADD SILENT GRAPH <{staging}> TO {self.target(graph)} ;\nDROP SILENT GRAPH <{staging}>")
+        except BaseException:
+            try:
+                self.update(f"DROP SILENT GRAPH <{staging}>")
+            except Exception:  # noqa: BLE001 - the endpoint is gone; the next load drops stale staging
+                pass
+            raise
 
     bulk_load_ntriples = load_ntriples
 
     def _raw_select(self, sparql: str) -> list[dict]:
         import json
 
-        _, body = self._post(self.url, sparql, "application/sparql-query; charset=utf-8",
-                             "application/sparql-results+json")
+        _, body = self._select(sparql, [])
         return json.loads(body)["results"]["bindings"]
 
+    def _own_graphs_filter(self, var: str = "?g") -> str:
+        """A FILTER keeping the graphs computekg writes (records-graph layout)."""
+        from .vocab import graph_iri
+
+        return (f'FILTER({var} = <{self.records_graph}> || STRSTARTS(STR({var}), "{graph_iri("")}"))')
+
     def dump_nquads(self) -> bytes:
-        """Every quad, as N-Quads (graph names kept), sorted."""
+        """Every quad, as N-Quads (graph names kept; the records graph as the default graph), sorted."""
         import pyoxigraph as ox
 
-        rows = self._raw_select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
-                                f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }} }}')
+        if self.records_graph is None:
+            rows = self._raw_select("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } "
+                                    f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }} }}')
+        else:
+            rows = self._raw_select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._own_graphs_filter()} }}")
         lines = set()
         for b in rows:
-            g = _json_to_oxigraph(b["g"]) if "g" in b else ox.DefaultGraph()
+            g = ox.DefaultGraph() if "g" not in b or b["g"]["value"] == self.records_graph else _json_to_oxigraph(b["g"])
             quad = ox.Quad(_json_to_oxigraph(b["s"]), _json_to_oxigraph(b["p"]), _json_to_oxigraph(b["o"]), g)
             lines.add(f"{quad} .\n")
         return "".join(sorted(lines)).encode("utf-8")
 
     def graphs(self) -> list[str]:
+        """The endpoint's named graphs (not staging graphs, nor the records graph)."""
         rows = self._raw_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(b["g"]["value"] for b in rows if not b["g"]["value"].startswith(STAGING_PREFIX))
+        return sorted(b["g"]["value"] for b in rows
+                      if not b["g"]["value"].startswith(STAGING_PREFIX) and b["g"]["value"] != self.records_graph)
 
     def is_empty(self) -> bool:
-        return not self._raw_select("SELECT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 1")
+        if self.records_graph is None:
+            return not self._raw_select("SELECT ?s WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } LIMIT 1")
+        return not self._raw_select(f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._own_graphs_filter()} }} LIMIT 1")
 
     def flush(self) -> None:
         pass
 
     def close(self) -> None:
         pass
+
+
+# Remote loads: triples per INSERT DATA request, and at most about this many bytes.
+CHUNK_LINES = int(os.environ.get("COMPUTEKG_SPARQL_CHUNK", "20000") or 20000)
+CHUNK_BYTES = 4_000_000
+
+
+def new_staging_graph() -> str:
+    """A fresh staging graph name (its time stamp lets a later load drop it if left behind)."""
+    import time
+    import uuid
+
+    return f"{STAGING_PREFIX}{int(time.time())}-{uuid.uuid4().hex}"
+
+
+def ntriples_chunks(lines: list[str], max_lines: int | None = None, max_bytes: int | None = None):
+    """N-Triples lines in bounded chunks; every line with a blank node goes in the first chunk,
+    so that a blank node stays one node (labels are scoped to one request)."""
+    max_lines = max_lines or CHUNK_LINES
+    max_bytes = max_bytes or CHUNK_BYTES
+    blank = [line for line in lines if "_:" in line]
+    plain = [line for line in lines if "_:" not in line]
+    chunk, size = list(blank), sum(len(line) for line in blank)
+    for line in plain:
+        if chunk and (len(chunk) >= max_lines or size + len(line) > max_bytes):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line)
+    if chunk:
+        yield chunk
 
 
 BACKENDS: dict[str, type] = {"oxigraph": OxigraphStore, "sparql": RemoteStore}
@@ -756,7 +836,11 @@ def backend_for(location: str | os.PathLike | None) -> str:
     return "sparql" if str(location or "").startswith(("http://", "https://")) else "oxigraph"
 
 
-def open_store(location: str | os.PathLike | None = None, *, read_only: bool = True):
-    """Open a store: a folder (pyoxigraph; read-only by default, for queries) or a SPARQL endpoint URL."""
+def open_store(location: str | os.PathLike | None = None, *, read_only: bool = True, **remote: Any):
+    """Open a store: a folder (pyoxigraph; read-only by default, for queries) or a SPARQL endpoint URL
+    (``remote``: :class:`RemoteStore`'s options, ``update_url`` and ``records_graph``; None values
+    are left out)."""
     kind = backend_for(location)
-    return BACKENDS[kind](str(location) if kind == "sparql" else location, read_only=read_only)
+    if kind == "sparql":
+        return RemoteStore(str(location), read_only=read_only, **{k: v for k, v in remote.items() if v is not None})
+    return BACKENDS[kind](location, read_only=read_only)
