@@ -482,6 +482,7 @@ def _write_error(path: Path, exc: BaseException) -> BaseException:
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _LOCAL_PART = re.compile(r":[^\s{}();,]*")
+_BNODE_LABEL = re.compile(r"[A-Za-z0-9_]+")
 
 
 def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
@@ -615,8 +616,9 @@ def _json_to_oxigraph(b: dict):
     t = b["type"]
     if t == "uri":
         return ox.NamedNode(b["value"])
-    if t == "bnode":
-        return ox.BlankNode(b["value"])
+    if t == "bnode":  # a label valid in N-Triples (Virtuoso's look like nodeID://b10001)
+        value = b["value"]
+        return ox.BlankNode(value if _BNODE_LABEL.fullmatch(value) else "b" + value.encode().hex())
     if "xml:lang" in b:
         return ox.Literal(b["value"], language=b["xml:lang"])
     if b.get("datatype"):
@@ -701,17 +703,26 @@ class RemoteStore:
         except (RuntimeError, OSError, ValueError):
             pass  # parsed; it just does not run on an empty local store
         text = sparql_prologue() + inject_values(sparql, bindings or {})
-        ctype, body = self._select(text, self._dataset(union), timeout,
-                                   "application/sparql-results+json, application/n-triples;q=0.9")
+        form = next((w for w in sparql_keywords(sparql) if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), "")
+        # Ask for the one format the query form gives (Virtuoso answers CONSTRUCT in JSON results if let).
+        accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+        ctype, body = self._select(text, self._dataset(union), timeout, accept)
         if "json" in ctype:
             data = json.loads(body)
             if "boolean" in data:
                 return bool(data["boolean"])
             variables = data["head"]["vars"]
+            if form == "ASK" and len(variables) == 1:  # Virtuoso with CaseMode other than 2: one row, 1 or 0
+                rows = data["results"]["bindings"]
+                return bool(rows) and str(next(iter(rows[0].values()), {}).get("value")) in ("1", "true")
             rows = [{v: _json_term(b[v]) if v in b else None for v in variables}
                     for b in data["results"]["bindings"]]
             return Rows(variables, rows)
-        return sorted(line for line in body.decode("utf-8").splitlines() if line.strip())
+        try:  # the embedded store's spelling of each triple, whatever the server's (Virtuoso: tabs)
+            return sorted(f"{t.subject} {t.predicate} {t.object} ." for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise StoreError(f"the SPARQL endpoint {self.endpoint.shown_url} answered with triples that are not "
+                             f"N-Triples: {_first_line(exc)}") from None
 
     def update(self, sparql: str) -> None:
         if self.read_only:
@@ -732,15 +743,12 @@ class RemoteStore:
         lines = [ln for ln in data.decode("utf-8").splitlines() if ln.strip()]
         parts = list(ntriples_chunks(lines))
         if len(parts) <= 1:
-            where = self.target(graph)
-            body = "\n".join(parts[0]) if parts else ""
-            self.update(f"INSERT DATA {{ {where} {{\n{body}\n}} }}" if where != "DEFAULT"
-                        else f"INSERT DATA {{\n{body}\n}}")
+            self.update(insert_text(self.target(graph), parts[0] if parts else []))
             return
         staging = new_staging_graph()
         try:
             for chunk in parts:
-                self.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n" + "\n".join(chunk) + "\n} }")
+                self.update(insert_text(f"GRAPH <{staging}>", chunk))
             self.update(f"ADD SILENT GRAPH <{staging}> TO {self.target(graph)} ;\nDROP SILENT GRAPH <{staging}>")
         except BaseException:
             try:
@@ -800,6 +808,17 @@ class RemoteStore:
 # Remote loads: triples per INSERT DATA request, and at most about this many bytes.
 CHUNK_LINES = int(os.environ.get("COMPUTEKG_SPARQL_CHUNK", "20000") or 20000)
 CHUNK_BYTES = 4_000_000
+
+
+def insert_text(target: str, lines: list[str]) -> str:
+    """The SPARQL Update that adds N-Triples ``lines`` to ``target`` (``DEFAULT`` or ``GRAPH <iri>``):
+    ``INSERT DATA``, or, when they hold blank nodes (which Virtuoso refuses in ``INSERT DATA``),
+    the equivalent ``INSERT { ... } WHERE {}``, whose one solution makes each label one new node."""
+    body = "\n" + "\n".join(lines) + "\n"
+    block = body if target == "DEFAULT" else f" {target} {{{body}}} "
+    if any("_:" in line for line in lines):
+        return f"INSERT {{{block}}} WHERE {{}}"
+    return f"INSERT DATA {{{block}}}"
 
 
 def new_staging_graph() -> str:

@@ -26,7 +26,8 @@ from typing import Any, Sequence
 
 from .build import Progress, _existing_names, _noop, compile_paths, fill_store
 from .errors import Problem, Report, StoreError, ValidationFailed
-from .store import (STAGING_PREFIX, FolderWrite, OxigraphStore, RemoteStore, backend_for, new_staging_graph,
+from .store import (STAGING_PREFIX, FolderWrite, OxigraphStore, RemoteStore, backend_for, insert_text,
+                    new_staging_graph,
                     ntriples_chunks)
 
 
@@ -181,7 +182,7 @@ def _load_remote(remote: RemoteStore, paths: Sequence[str | os.PathLike], *, rep
     try:
         for g, lines in sorted(by_graph.items()):
             for chunk in ntriples_chunks(sorted(lines)):
-                remote.update(f"INSERT DATA {{ GRAPH <{staging[g]}> {{\n" + "\n".join(chunk) + "\n} }")
+                remote.update(insert_text(f"GRAPH <{staging[g]}>", chunk))
         # One request moves everything into place: the server applies it whole or not at all.
         ops = _clear_ops(remote, set(by_graph)) if replace else []
         for g in sorted(by_graph):
