@@ -806,7 +806,7 @@ class RemoteStore:
 
 
 # Remote loads: triples per INSERT DATA request, and at most about this many bytes.
-CHUNK_LINES = int(os.environ.get("COMPUTEKG_SPARQL_CHUNK", "20000") or 20000)
+CHUNK_LINES = int(os.environ.get("COMPUTEKG_SPARQL_CHUNK", "3000") or 3000)  # Virtuoso 7 fails near 5,000
 CHUNK_BYTES = 4_000_000
 
 
