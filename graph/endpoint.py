@@ -180,10 +180,13 @@ def _status_error(url: str, what: str, exc, has_credentials: bool) -> Exception:
     message = f"the SPARQL endpoint {url} refused the {what} ({status})"
     if detail and not detail[0].lstrip().startswith("<"):  # text, not an HTML error page
         message += ": " + detail[0][:300]
-    if exc.code in (401, 403):
+    if exc.code == 401:  # no credentials, or wrong ones (never shown)
         hint = ("check the credentials in " + USER_VAR + " and " + PASSWORD_VAR) if has_credentials \
             else CREDENTIALS_HINT
         return StoreError(message, hint)
+    if exc.code == 403:  # not allowed, whoever asks (a read-only endpoint refusing an update)
+        return QueryError(message, "send updates to an endpoint that takes them (--update-url), with credentials "
+                          f"in {USER_VAR} and {PASSWORD_VAR} if it asks" if what == "update" else "")
     if 400 <= exc.code < 500:
         return QueryError(message)
     hint = "try again later" if exc.code in RETRY_STATUSES else ""

@@ -63,7 +63,8 @@ def _manifest(files: Sequence[Path], options: dict[str, Any]) -> dict[str, Any]:
 
 def load_into(store_path: str | os.PathLike | RemoteStore, paths: Sequence[str | os.PathLike], *, replace: bool = False,
               progress: Progress = _noop, **options: Any) -> WriteResult:
-    """Validate ``paths`` and load them into a store folder or SPARQL endpoint, all or nothing.
+    """Validate ``paths`` and load them into a store folder or SPARQL endpoint (its URL, or a
+    :class:`~graph.store.RemoteStore` carrying its update URL and records graph), all or nothing.
 
     Without ``replace`` the records are added to what the store holds; files the store already
     holds are replaced by their new content (the whole store is rebuilt from its files), and
