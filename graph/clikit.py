@@ -154,7 +154,8 @@ class State:
     def store_target(self, *, read_only: bool = False):
         """What --store names: a folder path (text), or an endpoint opened with --update-url and
         --records-graph (which only an endpoint takes)."""
-        from .store import backend_for, open_store
+        from .remote import open_store
+        from .store import backend_for
 
         if self.store_path is None or backend_for(self.store_path) != "sparql":
             for option, value in (("--update-url", self.remote["update_url"]),

@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol over HTTP, for :class:`graph.store.RemoteStore`: where requests go,
+"""The SPARQL 1.1 Protocol over HTTP, for :class:`graph.remote.RemoteStore`: where requests go,
 credentials, timeouts, retries and one-line errors.
 
 - Queries are sent as URL-encoded POST forms (``query=...``; SPARQL 1.1 Protocol 2.1.2), which

@@ -26,9 +26,8 @@ from typing import Any, Sequence
 
 from .build import Progress, _existing_names, _noop, compile_paths, fill_store
 from .errors import Problem, Report, StoreError, ValidationFailed
-from .store import (STAGING_PREFIX, FolderWrite, OxigraphStore, RemoteStore, backend_for, insert_text,
-                    new_staging_graph,
-                    ntriples_chunks)
+from .remote import STAGING_PREFIX, RemoteStore, insert_text, new_staging_graph, ntriples_chunks
+from .store import FolderWrite, OxigraphStore, backend_for
 
 
 @dataclass
@@ -64,7 +63,7 @@ def _manifest(files: Sequence[Path], options: dict[str, Any]) -> dict[str, Any]:
 def load_into(store_path: str | os.PathLike | RemoteStore, paths: Sequence[str | os.PathLike], *, replace: bool = False,
               progress: Progress = _noop, **options: Any) -> WriteResult:
     """Validate ``paths`` and load them into a store folder or SPARQL endpoint (its URL, or a
-    :class:`~graph.store.RemoteStore` carrying its update URL and records graph), all or nothing.
+    :class:`~graph.remote.RemoteStore` carrying its update URL and records graph), all or nothing.
 
     Without ``replace`` the records are added to what the store holds; files the store already
     holds are replaced by their new content (the whole store is rebuilt from its files), and

@@ -127,7 +127,7 @@ class Endpoint:
         return out
 
     def store(self, **kw):
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         return RemoteStore(self.url, update_url=self.update_url, records_graph=self.records_graph, **kw)
 

@@ -13,7 +13,7 @@ import pytest
 
 from graph.cli import main
 from graph.errors import QueryError, StoreError
-from graph.store import RemoteStore
+from graph.remote import RemoteStore
 
 ASK_TRUE = b'{"head": {}, "boolean": true}'
 
@@ -159,14 +159,14 @@ NT = b"".join(f"<urn:test:s{i}> <urn:test:p> \"{i}\" .\n".encode() for i in rang
 
 
 def _staging(store) -> int:
-    from graph.store import STAGING_PREFIX
+    from graph.remote import STAGING_PREFIX
 
     rows = store._raw_select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
     return len(rows)
 
 
 def test_a_large_load_goes_in_bounded_chunks_and_lands_whole(endpoint, monkeypatch):
-    monkeypatch.setattr("graph.store.CHUNK_LINES", 3)
+    monkeypatch.setattr("graph.remote.CHUNK_LINES", 3)
     store = endpoint.store()
     store.load_ntriples(NT)
     rows = store.query("SELECT ?s ?o WHERE { ?s <urn:test:p> ?o }", union=False)
@@ -176,7 +176,7 @@ def test_a_large_load_goes_in_bounded_chunks_and_lands_whole(endpoint, monkeypat
 
 
 def test_a_load_that_fails_part_way_adds_nothing(endpoint, monkeypatch):
-    monkeypatch.setattr("graph.store.CHUNK_LINES", 3)
+    monkeypatch.setattr("graph.remote.CHUNK_LINES", 3)
     store = endpoint.store()
     bad = NT + b"<urn:test:late> <urn:test:p> <not an iri> .\n"
     with pytest.raises((QueryError, StoreError)) as err:

@@ -24,7 +24,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from graph.store import IRI, OxigraphStore, RemoteStore, Rows
+from graph.remote import RemoteStore
+from graph.store import IRI, OxigraphStore, Rows
 from test_store import DATA, EX, StoreSuite
 
 REPO = Path(__file__).resolve().parent.parent

@@ -85,17 +85,17 @@ class TestRemoteStore(StoreSuite):
     @pytest.fixture(autouse=True)
     def _server(self, sparql_server):
         self.url = sparql_server
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         RemoteStore(self.url).update("DROP ALL")
 
     def make_store(self, tmp_path):
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         return RemoteStore(self.url)
 
     def test_unreachable_endpoint_is_a_clear_error(self):
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         with pytest.raises(StoreError) as err:
             RemoteStore("http://127.0.0.1:9/query", timeout=2).query("ASK {}")
@@ -115,7 +115,7 @@ class TestVirtuosoStore(StoreSuite):
         return self.server.store()
 
     def test_records_go_to_the_records_graph_and_lookups_read_only_it(self, store):
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         assert self.server.records_graph not in store.graphs()
         raw = RemoteStore(self.server.url)  # no records graph: Virtuoso's own default graph, the union
