@@ -24,7 +24,8 @@ def run(runner, *args):
     return r.stdout
 
 
-def test_load_then_lookups_match_the_embedded_store(runner, remote, small_data):
+def test_load_then_lookups_match_the_embedded_store(runner, remote, small_data, monkeypatch):
+    monkeypatch.setattr("graph.remote.CHUNK_LINES", 50)  # many chunks, staged then moved in one update
     out = run(runner, *remote, "load", str(small_data))
     assert "loaded" in out
     for args in (["company", "bigcloud", "--format", "json"],
