@@ -147,18 +147,23 @@ class Endpoint:
                 raise _Transient(error) from None
             raise error from None
         except (socket.timeout, TimeoutError):
-            raise QueryError(f"the SPARQL endpoint {shown(url)} gave no answer to the {what} within {wait:g} s",
-                             "narrow the query, or give a larger --timeout") from None
+            raise _timeout(shown(url), what, wait) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             if isinstance(reason, (socket.timeout, TimeoutError)):
-                raise QueryError(f"the SPARQL endpoint {shown(url)} gave no answer to the {what} within {wait:g} s",
-                                 "narrow the query, or give a larger --timeout") from None
+                raise _timeout(shown(url), what, wait) from None
             raise _Transient(StoreError(f"cannot reach the SPARQL endpoint {shown(url)}: {reason}",
                                         "start the server, or check the --store URL")) from None
         except ValueError as exc:  # urllib: an authentication scheme it cannot answer
             raise StoreError(f"the SPARQL endpoint {shown(url)} asks for credentials computekg cannot give: {exc}",
                              "use an endpoint with HTTP Basic or Digest authentication") from None
+
+
+def _timeout(url: str, what: str, wait: float) -> QueryError:
+    """No answer in time: not tried again (a query that slow would be as slow the next time)."""
+    hint = "narrow the query, or give a larger --timeout" if what == "query" else \
+        "the server may still apply it; a load can be run again (it stages its triples first)"
+    return QueryError(f"the SPARQL endpoint {url} gave no answer to the {what} within {wait:g} s", hint)
 
 
 class _Transient(Exception):
