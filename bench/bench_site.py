@@ -34,7 +34,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from graph.store import open_store
+from graph.remote import open_store
 from graph.cache import cached_store
 store = open_store(sys.argv[3], read_only=True) if sys.argv[3] != "-" else cached_store()
 mode = sys.argv[4]

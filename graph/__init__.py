@@ -28,7 +28,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("triples", ("triples",)),                  # records -> RDF
     ("sources", ("epoch", "epoch_triples")),    # one unit per data source
     ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases
+    ("http", ("endpoint",)),                    # the SPARQL 1.1 Protocol over HTTP: credentials, retries, errors
     ("store", ("store",)),
+    ("remote", ("remote",)),                    # a SPARQL 1.1 endpoint as a store; open_store picks the backend
     ("query", ("query",)),
     ("build", ("build",)),                      # compile records into a store
     ("cache", ("cache", "writes")),             # the compiled-store cache; all-or-nothing writes

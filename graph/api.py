@@ -91,7 +91,7 @@ class KnowledgeGraph:
         """The store answering (opened on first use)."""
         if self._store is None:
             if self._location is not None:
-                from .store import open_store
+                from .remote import open_store
 
                 self._store = open_store(self._location, read_only=True)
             else:

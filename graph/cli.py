@@ -38,11 +38,20 @@ VIZ_COLOR_BY, VIZ_SIZE_BY, VIZ_MAX_NODES, EXPORT_FORMATS = VIEW_COLOR_BY, VIEW_S
 @click.option("--store", "store", metavar="DIR|URL",
               help="A persistent store folder filled by `computekg --store DIR load`, or the query URL "
                    "of a SPARQL 1.1 endpoint (http://host:port/query).")
+@click.option("--update-url", "update_url", metavar="URL", envvar="COMPUTEKG_UPDATE_URL", show_envvar=True,
+              help="With --store URL: the endpoint's SPARQL Update URL, where it differs from the query URL "
+                   "with 'query' replaced by 'update' (Virtuoso: http://host:8890/sparql-auth). Credentials: "
+                   "COMPUTEKG_SPARQL_USER and COMPUTEKG_SPARQL_PASSWORD in the environment.")
+@click.option("--records-graph", "records_graph", metavar="IRI", envvar="COMPUTEKG_RECORDS_GRAPH", show_envvar=True,
+              help="With --store URL: keep the records in this named graph of the endpoint, for servers whose "
+                   "default graph is the union of all graphs (Virtuoso, GraphDB, Fuseki with a union default "
+                   "graph). Default: the endpoint's default graph (Oxigraph).")
 @click.option("--no-epoch", "no_epoch", is_flag=True,
               help="Leave out Epoch AI's datasets (included by default when the data holds them).")
 @click.version_option(__version__, prog_name="computekg")
 @click.pass_context
-def main(ctx: click.Context, data: tuple[str, ...], store: str | None, no_epoch: bool) -> None:
+def main(ctx: click.Context, data: tuple[str, ...], store: str | None, update_url: str | None,
+         records_graph: str | None, no_epoch: bool) -> None:
     """computekg: an open knowledge graph of AI compute deals.
 
     Who leases compute from whom, how much (MW, accelerators, money), where, when, and who says so.
@@ -54,7 +63,7 @@ def main(ctx: click.Context, data: tuple[str, ...], store: str | None, no_epoch:
       computekg deals --kind lease --as-of 2027-01-01
       computekg query leases
     """
-    ctx.obj = State(data, store, not no_epoch)
+    ctx.obj = State(data, store, not no_epoch, update_url=update_url, records_graph=records_graph)
 
 
 # ---------------------------------------------------------------------------- lookups
@@ -526,7 +535,7 @@ def load(state: State, paths: tuple[str, ...], replace: bool, list_notes: bool) 
         raise click.UsageError("load needs a store folder: computekg --store DIR load PATH...")
     from .writes import load_into
 
-    result = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
+    result = load_into(state.store_target(), list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
     report_notes(result.report.notes, list_notes)
     for message in result.notes:
         note(message)
@@ -555,7 +564,7 @@ def unload(state: State, paths: tuple[str, ...]) -> None:
         raise click.UsageError("unload needs a store folder: computekg --store DIR unload FILE...")
     from .writes import unload_from
 
-    result = unload_from(state.store_path, list(paths), progress=state.progress)
+    result = unload_from(state.store_target(), list(paths), progress=state.progress)
     for message in result.notes:
         note(message)
     click.echo(f"unloaded {', '.join(paths)} from {state.store_path}; it holds {len(result.files)} file(s)")

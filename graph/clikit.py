@@ -125,9 +125,11 @@ def comma_list(value: str | None) -> list[str] | None:
 class State:
     """What the global options chose: the data, the store, the sources; ``kg()`` opens the graph."""
 
-    def __init__(self, data: tuple[str, ...], store: str | None, epoch: bool):
+    def __init__(self, data: tuple[str, ...], store: str | None, epoch: bool, *, update_url: str | None = None,
+                 records_graph: str | None = None):
         self.data = [Path(p) for p in data]
         self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
+        self.remote = {"update_url": update_url or None, "records_graph": records_graph or None}
         self.epoch = epoch
         self.all_problems = False  # validate --all-problems
         self.sources = None if epoch else ("curated",)  # --no-epoch: the curated source only
@@ -143,10 +145,26 @@ class State:
             from .api import open as open_graph
 
             if self.store_path is not None:
-                self._kg = open_graph(store=self.store_path, sources=self.sources, progress=self.progress)
+                self._kg = open_graph(store=self.store_target(read_only=True), sources=self.sources,
+                                      progress=self.progress)
             else:
                 self._kg = open_graph(self.data or None, sources=self.sources, progress=self.progress)
         return self._kg
+
+    def store_target(self, *, read_only: bool = False):
+        """What --store names: a folder path (text), or an endpoint opened with --update-url and
+        --records-graph (which only an endpoint takes)."""
+        from .remote import open_store
+        from .store import backend_for
+
+        if self.store_path is None or backend_for(self.store_path) != "sparql":
+            for option, value in (("--update-url", self.remote["update_url"]),
+                                  ("--records-graph", self.remote["records_graph"])):
+                if value:
+                    raise click.UsageError(f"{option} goes with --store URL (a SPARQL endpoint), "
+                                           "not with a store folder or the bundled data")
+            return self.store_path
+        return open_store(self.store_path, read_only=read_only, **self.remote)
 
     def store(self):
         """The store behind :meth:`kg`."""

@@ -184,7 +184,7 @@ def record_paths(path: Path) -> list[Path]:
 def open_side(spec: str, *, epoch: bool = True, progress=None):
     """A store for one side of a diff (see the module docstring). The caller closes it."""
     from .cache import cached_store
-    from .store import open_store
+    from .remote import open_store
 
     if spec.startswith("git:"):
         return cached_store([git_tree(spec)], epoch=epoch, **({"progress": progress} if progress else {}))

@@ -20,17 +20,14 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from .build import Progress, _existing_names, _noop, compile_paths, fill_store
 from .errors import Problem, Report, StoreError, ValidationFailed
-from .store import STAGING_PREFIX, FolderWrite, OxigraphStore, backend_for
-
-CHUNK_LINES = int(os.environ.get("COMPUTEKG_SPARQL_CHUNK", "20000") or 20000)  # triples per INSERT DATA request
-CHUNK_BYTES = 4_000_000  # and at most about this many bytes
+from .remote import STAGING_PREFIX, RemoteStore, insert_text, new_staging_graph, ntriples_chunks
+from .store import FolderWrite, OxigraphStore, backend_for
 
 
 @dataclass
@@ -63,17 +60,19 @@ def _manifest(files: Sequence[Path], options: dict[str, Any]) -> dict[str, Any]:
             "options": {k: (list(v) if isinstance(v, (tuple, list)) else v) for k, v in sorted(options.items())}}
 
 
-def load_into(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike], *, replace: bool = False,
+def load_into(store_path: str | os.PathLike | RemoteStore, paths: Sequence[str | os.PathLike], *, replace: bool = False,
               progress: Progress = _noop, **options: Any) -> WriteResult:
-    """Validate ``paths`` and load them into a store folder or SPARQL endpoint, all or nothing.
+    """Validate ``paths`` and load them into a store folder or SPARQL endpoint (its URL, or a
+    :class:`~graph.remote.RemoteStore` carrying its update URL and records graph), all or nothing.
 
     Without ``replace`` the records are added to what the store holds; files the store already
     holds are replaced by their new content (the whole store is rebuilt from its files), and
     files it holds unchanged are a no-op (``action == "unchanged"``). Raises
     :class:`ValidationFailed` (nothing written) when anything is wrong.
     """
-    if backend_for(store_path) == "sparql":
-        return _load_remote(str(store_path), paths, replace=replace, progress=progress, **options)
+    if isinstance(store_path, RemoteStore) or backend_for(store_path) == "sparql":
+        remote = store_path if isinstance(store_path, RemoteStore) else RemoteStore(str(store_path))
+        return _load_remote(remote, paths, replace=replace, progress=progress, **options)
     files, problems = _files_of(paths)
     if problems:
         raise ValidationFailed(problems)
@@ -103,12 +102,12 @@ def load_into(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike],
                            sorted((w.manifest or {}).get("files", {})))
 
 
-def unload_from(store_path: str | os.PathLike, paths: Sequence[str | os.PathLike], *,
+def unload_from(store_path: str | os.PathLike | RemoteStore, paths: Sequence[str | os.PathLike], *,
                 progress: Progress = _noop) -> WriteResult:
     """Remove the records of ``paths`` (files the store holds): the store becomes exactly what its
     remaining files give. Raises :class:`StoreError` for files it does not hold, and
     :class:`ValidationFailed` (nothing changed) when the remaining records refer to what goes."""
-    if backend_for(store_path) == "sparql":
+    if isinstance(store_path, RemoteStore) or backend_for(store_path) == "sparql":
         raise StoreError("unload works on store folders only",
                          "for a SPARQL endpoint, load the files to keep with `load --replace`")
     targets = []
@@ -158,30 +157,10 @@ def _rebuild(w: FolderWrite, files: list[Path], options: dict[str, Any], progres
 
 # ---------------------------------------------------------------------------- SPARQL endpoints
 
-def _chunks(lines: list[str], max_lines: int | None = None, max_bytes: int = CHUNK_BYTES):
-    """N-Triples lines in bounded chunks; every line with a blank node goes in the first chunk,
-    so that a blank node stays one node (labels are scoped to one request)."""
-    max_lines = max_lines or CHUNK_LINES
-    blank = [line for line in lines if "_:" in line]
-    plain = [line for line in lines if "_:" not in line]
-    chunk, size = list(blank), sum(len(line) for line in blank)
-    for line in plain:
-        if chunk and (len(chunk) >= max_lines or size + len(line) > max_bytes):
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(line)
-        size += len(line)
-    if chunk:
-        yield chunk
-
-
-def _load_remote(url: str, paths: Sequence[str | os.PathLike], *, replace: bool, progress: Progress,
+def _load_remote(remote: RemoteStore, paths: Sequence[str | os.PathLike], *, replace: bool, progress: Progress,
                  **options: Any) -> WriteResult:
     import pyoxigraph as ox
 
-    from .store import RemoteStore
-
-    remote = RemoteStore(url, read_only=False)
     _drop_stale_staging(remote)
     if replace:
         known = None
@@ -196,22 +175,18 @@ def _load_remote(url: str, paths: Sequence[str | os.PathLike], *, replace: bool,
     for q in local._store.quads_for_pattern(None, None, None):
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
         by_graph.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
-    run = f"{STAGING_PREFIX}{int(time.time())}-{uuid.uuid4().hex}"
+    run = new_staging_graph()
     staging = {g: f"{run}/{i}" for i, g in enumerate(sorted(by_graph))}
     total = sum(len(v) for v in by_graph.values())
-    progress(f"staging {total} triples at {url}")
+    progress(f"staging {total} triples at {remote.endpoint.shown_url}")
     try:
         for g, lines in sorted(by_graph.items()):
-            for chunk in _chunks(sorted(lines)):
-                remote.update(f"INSERT DATA {{ GRAPH <{staging[g]}> {{\n" + "\n".join(chunk) + "\n} }")
+            for chunk in ntriples_chunks(sorted(lines)):
+                remote.update(insert_text(f"GRAPH <{staging[g]}>", chunk))
         # One request moves everything into place: the server applies it whole or not at all.
-        ops = []
-        if replace:
-            ops.append("DROP SILENT DEFAULT")
-            ops.append(f'DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
-                       f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+        ops = _clear_ops(remote, set(by_graph)) if replace else []
         for g in sorted(by_graph):
-            target = "DEFAULT" if g == "" else f"GRAPH <{g}>"
+            target = remote.target(g or None)
             # The ontology is replaced by the current one. Derived relations: replace recomputes them
             # all; an added batch adds its own (the derive rules read one deal's own triples, so the
             # relations of old + new records are those of the old plus those of the new).
@@ -229,6 +204,19 @@ def _load_remote(url: str, paths: Sequence[str | os.PathLike], *, replace: bool,
             pass
         raise
     return WriteResult(compiled.report, "replaced" if replace else "loaded")
+
+
+def _clear_ops(remote: RemoteStore, filled: set[str]) -> list[str]:
+    """The operations that empty the endpoint before ``load --replace`` moves the new graphs in."""
+    if remote.records_graph is None:  # the endpoint is computekg's alone: every graph but staging
+        return ["DROP SILENT DEFAULT",
+                f'DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                f'FILTER(!STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}']
+    # A shared server (Virtuoso keeps its own graphs beside ours): drop only the graphs computekg
+    # wrote that the new content does not replace (MOVE replaces the others).
+    targets = {g or remote.records_graph for g in filled}
+    rows = remote._raw_select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {remote._own_graphs_filter()} }}")
+    return [f"DROP SILENT GRAPH <{b['g']['value']}>" for b in rows if b["g"]["value"] not in targets]
 
 
 def _is_ontology(g: str) -> bool:

@@ -68,6 +68,173 @@ def sparql_server(tmp_path_factory):
         proc.kill()
 
 
+VIRTUOSO_INI = """
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{isql_port}
+DisableUnixSocket = 1
+CaseMode = 2
+CheckpointInterval = 0
+DirsAllowed = .
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+ThreadsPerQuery = 1
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 2000000
+MaxQueryExecutionTime = 300
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Endpoint:
+    """A SPARQL server the tests started: how computekg reaches it, and how a test empties it."""
+
+    def __init__(self, name: str, url: str, *, update_url: str | None = None, records_graph: str | None = None,
+                 credentials: tuple[str, str] | None = None):
+        self.name, self.url, self.update_url, self.records_graph = name, url, update_url, records_graph
+        self.credentials = credentials
+        self.system_graphs: set[str] = set()
+
+    @property
+    def options(self) -> list[str]:
+        """The global CLI options that point computekg at this server (credentials are not options)."""
+        out = ["--store", self.url]
+        if self.update_url:
+            out += ["--update-url", self.update_url]
+        if self.records_graph:
+            out += ["--records-graph", self.records_graph]
+        return out
+
+    def store(self, **kw):
+        from graph.remote import RemoteStore
+
+        return RemoteStore(self.url, update_url=self.update_url, records_graph=self.records_graph, **kw)
+
+    def use_credentials(self, monkeypatch) -> None:
+        """Credentials go in the environment only: set them there (or clear them) for this test."""
+        for var, value in zip(("COMPUTEKG_SPARQL_USER", "COMPUTEKG_SPARQL_PASSWORD"), self.credentials or ()):
+            monkeypatch.setenv(var, value)
+        if not self.credentials:
+            monkeypatch.delenv("COMPUTEKG_SPARQL_USER", raising=False)
+            monkeypatch.delenv("COMPUTEKG_SPARQL_PASSWORD", raising=False)
+
+    def reset(self, monkeypatch) -> None:
+        """Empty it: every graph but the server's own (Virtuoso keeps system graphs)."""
+        self.use_credentials(monkeypatch)
+        store = self.store()
+        if not self.system_graphs and self.records_graph is None:
+            store.update("DROP ALL")
+            return
+        for g in store.graphs() + ([self.records_graph] if self.records_graph else []):
+            if g not in self.system_graphs:
+                store.update(f"DROP SILENT GRAPH <{g}>")
+
+
+def _wait_until_ready(proc, url: str, name: str, log, seconds: float) -> None:
+    import time
+    import urllib.parse
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    body = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+    while True:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                raise RuntimeError(f"the {name} server did not start within {seconds:g} s: " + log())
+            time.sleep(0.1)
+
+
+def _stop(proc) -> None:
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """Virtuoso Open Source (Debian package ``virtuoso-opensource``) on 127.0.0.1, in its own
+    database folder, stopped at the end of the session. Queries go to ``/sparql``; updates to
+    ``/sparql-auth``, which asks for HTTP Digest credentials (the ``dba`` account), given to
+    computekg through the environment. Records go to a named graph: Virtuoso's default graph is
+    the union of all graphs, and it refuses ``INSERT DATA`` into it."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("virtuoso-t")
+    if exe is None:
+        if os.geteuid() == 0:  # CI runs as root, where tests/run.sh installs it: missing there is a failure
+            pytest.fail("virtuoso-t is missing: run the tests with tests/run.sh, which installs the Debian "
+                        "package virtuoso-opensource")
+        pytest.skip("Virtuoso is not installed (Debian: sudo apt-get install virtuoso-opensource; "
+                    "tests/run.sh installs it when run as root)")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    http_port = _free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=folder, isql_port=_free_port(), http_port=http_port))
+    proc = subprocess.Popen([exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http_port}"
+
+    def log() -> str:
+        path = folder / "virtuoso.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else "(no log)"
+
+    try:
+        _wait_until_ready(proc, base + "/sparql", "Virtuoso", log, 120)
+        from graph.vocab import graph_iri
+
+        server = Endpoint("virtuoso", base + "/sparql", update_url=base + "/sparql-auth",
+                          records_graph=graph_iri("records"), credentials=("dba", "dba"))
+        server.system_graphs = set(server.store().graphs())
+        yield server
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(sparql_server):
+    return Endpoint("oxigraph", sparql_server)
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def endpoint(request, monkeypatch):
+    """Each real SPARQL server in turn, emptied, with its credentials (if any) in the environment."""
+    server = request.getfixturevalue(f"{request.param}_endpoint" if request.param == "oxigraph"
+                                     else "virtuoso_server")
+    server.reset(monkeypatch)
+    return server
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

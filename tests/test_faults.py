@@ -539,7 +539,7 @@ def _start_oxigraph(location: Path, port: int) -> subprocess.Popen:
 
 
 def _staging_graphs(url: str) -> int:
-    from graph.store import STAGING_PREFIX, RemoteStore
+    from graph.remote import STAGING_PREFIX, RemoteStore
 
     rows = RemoteStore(url, timeout=2)._raw_select(
         f'SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')

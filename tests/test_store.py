@@ -1,4 +1,5 @@
-"""One test suite for the store protocol, run against every backend (memory and on-disk oxigraph)."""
+"""One test suite for the store protocol, run against every backend: oxigraph in memory and on disk,
+and two real SPARQL servers started by the tests on 127.0.0.1 (Oxigraph server and Virtuoso)."""
 
 from __future__ import annotations
 
@@ -84,21 +85,46 @@ class TestRemoteStore(StoreSuite):
     @pytest.fixture(autouse=True)
     def _server(self, sparql_server):
         self.url = sparql_server
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         RemoteStore(self.url).update("DROP ALL")
 
     def make_store(self, tmp_path):
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         return RemoteStore(self.url)
 
     def test_unreachable_endpoint_is_a_clear_error(self):
-        from graph.store import RemoteStore
+        from graph.remote import RemoteStore
 
         with pytest.raises(StoreError) as err:
             RemoteStore("http://127.0.0.1:9/query", timeout=2).query("ASK {}")
         assert "cannot reach the SPARQL endpoint" in str(err.value)
+
+
+class TestVirtuosoStore(StoreSuite):
+    """Virtuoso Open Source, started by the tests on 127.0.0.1: records in a named graph, updates
+    to /sparql-auth with Digest credentials from the environment."""
+
+    @pytest.fixture(autouse=True)
+    def _server(self, virtuoso_server, monkeypatch):
+        self.server = virtuoso_server
+        virtuoso_server.reset(monkeypatch)
+
+    def make_store(self, tmp_path):
+        return self.server.store()
+
+    def test_records_go_to_the_records_graph_and_lookups_read_only_it(self, store):
+        from graph.remote import RemoteStore
+
+        assert self.server.records_graph not in store.graphs()
+        raw = RemoteStore(self.server.url)  # no records graph: Virtuoso's own default graph, the union
+        rows = raw._raw_select(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}a> <{EX}name> ?n }} }}")
+        assert [b["g"]["value"] for b in rows] == [self.server.records_graph]
+        # the server's own graphs stay out of lookups and dumps
+        assert store.query("ASK { ?s a ?class }", union=False) is False
+        assert store.query("ASK { ?s a ?class }") is True
+        assert not store.is_empty()
 
 
 class TestMemoryStore(StoreSuite):
