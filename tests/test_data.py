@@ -1045,36 +1045,43 @@ def test_world_stt_gdc_investment_then_takeover_in_singapore_dollars(runner):
 def test_world_iberdrola_echelon_venture_owns_madrid_sur(runner):
     d = company_deals(runner, "Echelon Data Centres")["iberdrola-echelon-spain-jv-2025"]
     assert d["kind"] == "joint_venture" and set(d["members"]) == {"iberdrola", "echelon-data-centres"}
-    assert d["facilities"] == ["madrid-sur"] and headline(d["power_mw"])["value"] == 230
+    assert d["facilities"] == ["echelon-madrid-sur"]
+    assert headline(d["power_mw"])["value"] == 144      # IT capacity; the 230 MW grid connection is in terms
     assert d["total_value"] == []          # the EUR 2 billion is an aggregator's figure, kept in notes
     assert d["announced"] == "2025-07-28"
     assert any(s["kind"] == "company_release" and "iberdrola" in s["url"] for s in d["sources"])
     sites = {f["id"]: f for f in cli_json(runner, "--no-epoch", "facilities")}
-    assert sites["madrid-sur"]["owners"] == ["echelon-iberdrola-jv"] and sites["madrid-sur"]["mw"] == 230
-
-
-def test_world_nvidia_is_the_customer_of_yotta_and_its_supplier(runner):
-    deals = company_deals(runner, "Yotta")
-    cloud, chips = deals["yotta-nvidia-dgx-cloud-2026"], deals["nvidia-yotta-blackwell-ultra-2026"]
-    assert (cloud["kind"], cloud["provider"], cloud["customer"]) == ("cloud_capacity", "yotta", "nvidia")
-    value = headline(cloud["total_value"])
-    assert (value["amount"], value["qualifier"]) == (1_000_000_000, "more_than")
-    assert (chips["kind"], chips["provider"], chips["customer"]) == ("chip_supply", "nvidia", "yotta")
-    assert chips["accelerators"][0]["count"] == 20736
-    assert chips["total_value"] == []      # the $2B is Yotta's spending on the hub, not the chip price
-    assert cloud["facilities"] == chips["facilities"] == ["yotta-greater-noida-d2"]
+    site = sites["echelon-madrid-sur"]
+    assert site["owners"] == ["echelon-iberdrola-jv"] and site["mw"] == 144
 
 
 def test_world_omnia_casa_dos_ventos_power_for_tiktok_in_brazil(runner):
     deals = company_deals(runner, "Omnia")
-    ppa, site = deals["casadosventos-omnia-pecem-ppa-2026"], deals["omnia-tiktok-pecem-2025"]
+    ppa, site = deals["casadosventos-omnia-pecem-ppa-2026"], deals["bytedance-omnia-casadosventos-pecem-2025"]
     assert (ppa["kind"], ppa["provider"], ppa["customer"], ppa["end_user"]) == (
         "power_purchase", "casa-dos-ventos", "omnia", "tiktok")
     value = headline(ppa["total_value"])
     assert (value["amount"], value["qualifier"], ppa["announced"]) == (2_000_000_000, "approx", "2026-05-18")
-    assert (site["provider"], site["customer"], headline(site["power_mw"])["value"]) == ("omnia", "tiktok", 300)
+    assert (site["kind"], set(site["members"])) == ("joint_venture", {"tiktok", "omnia", "casa-dos-ventos"})
+    assert headline(site["power_mw"])["value"] == 300
     assert site["total_value"] == []       # the reais are the parties' investments, kept in terms
-    assert ppa["facilities"] == site["facilities"] == ["omnia-pecem"]
+    assert ppa["facilities"] == site["facilities"] == ["tiktok-pecem"]
+    # TikTok is its own company (ByteDance's subsidiary): ByteDance sees both deals only when rolled up
+    assert "casadosventos-omnia-pecem-ppa-2026" not in company_deals(runner, "ByteDance")
+    rolled = company_deals(runner, "ByteDance", "--roll-up")
+    assert {"casadosventos-omnia-pecem-ppa-2026", "bytedance-omnia-casadosventos-pecem-2025"} <= set(rolled)
+
+
+def test_merged_duplicates_leave_one_record_each(runner):
+    # d-world and d-new curated the same deals; the merge kept d-new's ids and folded d-world's sources in
+    ids = {d["id"] for d in cli_json(runner, "--no-epoch", "deals")}
+    assert not ids & {"asml-mistral-invest-2025", "qia-blueowl-digital-infra-2025", "yotta-nvidia-dgx-cloud-2026",
+                      "datavolt-neom-oxagon-2025", "omnia-tiktok-pecem-2025"}
+    assert {"asml-mistral-series-c-2025", "qia-blueowl-data-center-platform-2025", "nvidia-yotta-dgx-cloud-2026",
+            "datavolt-oxagon-ai-factory-2025", "bytedance-omnia-casadosventos-pecem-2025"} <= ids
+    oxagon = company_deals(runner, "Oxagon")["datavolt-oxagon-ai-factory-2025"]
+    assert oxagon["provider"] == "oxagon"                    # the industrial city, not NEOM itself
+    assert "datavolt-oxagon-ai-factory-2025" in company_deals(runner, "NEOM", "--roll-up")
 
 
 def test_world_state_memoranda_record_capacity_not_investment(runner):
