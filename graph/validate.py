@@ -27,7 +27,7 @@ FACILITY_FIELDS = {"id", "name", "aliases", "operator", "owner", "location", "po
 DEAL_FIELDS = {"id", "kind", "provider", "customer", "members", "guarantor", "end_user", "facilities",
                "capacity", "price", "total_value", "announced", "start", "end", "status", "supersedes",
                "terms", "notes", "sources"}
-SOURCE_FIELDS = {"publisher", "title", "url", "date", "kind"}
+SOURCE_FIELDS = {"publisher", "title", "url", "date", "kind", "kind_why"}  # kind_why: graph/publishers.py
 LOCATION_FIELDS = {"city", "region", "country", "address", "lat", "lon"}
 MONEY_FIELDS = {"amount", "currency", "per", "qualifier", "source"}
 FIGURE_FIELDS = {"value", "qualifier", "source"}

@@ -113,11 +113,12 @@ PRECISIONS: dict[str, str] = {"year": "YearPrecision", "month": "MonthPrecision"
 SOURCE_KINDS: dict[str, str] = {
     "filing": "Filing",
     "company_release": "CompanyRelease",
+    "government": "GovernmentSource",
     "news": "NewsReport",
     "aggregator": "Aggregator",
     "dataset": "DatasetSource",
 }
-PRIMARY_SOURCE_KINDS = ("filing", "company_release")
+PRIMARY_SOURCE_KINDS = ("filing", "company_release", "government")
 CONFIDENCES: dict[str, str] = {"confident": "Confident", "likely": "Likely", "speculative": "Speculative"}
 
 _CLASSES = [
