@@ -95,7 +95,7 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
             "facilities": [], "power_mw": [], "accelerators": [], "price": [], "total_value": [],
             "announced": _pdate(r["announced"], notation(r["announcedP"])),
             "start": _pdate(r["start"], notation(r["startP"])),
-            "end": _pdate(r["end"], notation(r["endP"]), last=True),
+            "end": _pdate(r["end"], notation(r["endP"]), last=True), "date_values": None,
             "start_date": r["start"], "end_date": r["end"],
             "supersedes": r["supersedes"], "terms": r["terms"], "notes": r["notes"], "sources": [],
         }
@@ -135,6 +135,7 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
         v["source"] = r["sourceUrl"]
         v["_order"] = _node_order(r["node"])
         d[field].append(v)
+    _date_values(store, params, deals)
     seen_sources: set[tuple] = set()
     for r in run_named(store, "_deal-sources", params):
         d = deals.get(r["deal"])
@@ -153,6 +154,28 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
             d[f].sort(key=lambda v: v.pop("_order"))
         d["sources"].sort(key=lambda s: (not s["primary"], s["date"] or "", s["url"]))
     return sorted(deals.values(), key=lambda d: d["id"])
+
+
+def _date_values(store, params, deals: dict[str, dict]) -> None:
+    """``date_values`` of each deal whose dates are given as sourced values (issue 11): field ->
+    [{headline, value (the date as given), qualifier, source}], headline first; None otherwise."""
+    seen: set[tuple] = set()
+    for r in sorted(run_named(store, "_deal-dates", params), key=lambda r: _node_order(r["node"])):
+        d = deals.get(r["deal"])
+        if d is None or (r["deal"], r["node"]) in seen:
+            continue
+        seen.add((r["deal"], r["node"]))
+        field = r["field"]
+        if d["date_values"] is None:
+            d["date_values"] = {}
+        d["date_values"].setdefault(field, []).append({
+            "headline": r["node"] == r["head"], "value": _pdate(r["date"], notation(r["precision"]), last=field == "end"),
+            "qualifier": notation(r["qualifier"]), "source": r["sourceUrl"]})
+    for d in deals.values():
+        dv = d["date_values"]
+        if dv:  # headline first, then as listed; fields in date order
+            d["date_values"] = {f: sorted(dv[f], key=lambda v: not v["headline"])
+                                for f in ("announced", "start", "end") if f in dv}
 
 
 def _node_order(iri: str) -> tuple:

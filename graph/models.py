@@ -131,6 +131,9 @@ class Deal(Record):
     announced: str | None = None
     start: str | None = None
     end: str | None = None
+    # Every sourced value of a date where sources disagree (issue 11): field -> values, headline
+    # first, each {headline, value, qualifier, source}; None when no date is given so.
+    date_values: Mapping[str, tuple] | None = None
     start_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
     end_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
     supersedes: str | None = None

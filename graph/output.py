@@ -108,9 +108,16 @@ def _sources_text(d: dict) -> str:
 
 
 def _dates_text(d: dict) -> str:
+    """The term, ``start..end`` by headline dates, marked ``(disputed)`` when sources disagree on
+    either (issue 11: every value is in ``date_values``)."""
     if not d.get("start") and not d.get("end"):
         return ""
-    return f"{d.get('start') or '?'}..{d.get('end') or '?'}"
+    dv = d.get("date_values") or {}
+    dis = any(not v["headline"] for f in ("start", "end") for v in dv.get(f) or ())
+    return f"{d.get('start') or '?'}..{d.get('end') or '?'}" + (" (disputed)" if dis else "")
+
+
+term_text = _dates_text
 
 
 def _mw_text(d: dict) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from .figures import headline, money, number_text, plain, scaled, totals
-from .output import cell
+from .figures import headline, money, number_text, plain, qualifier as qualifier_words, scaled, totals
+from .output import cell, term_text
 from .terminal import Col, Terminal, disputed_colour, role_colour, status_colour, table
 
 
@@ -30,7 +30,7 @@ def _money(d: dict) -> str:
 
 
 def _term(d: dict) -> str:
-    return f"{d.get('start') or '?'}..{d.get('end') or '?'}" if d.get("start") or d.get("end") else ""
+    return term_text(d)
 
 
 def _primary(d: dict) -> str:
@@ -185,9 +185,17 @@ def deal_card(deal, term: Terminal, *, superseded_by: Sequence[str] = ()) -> str
             src = f" [{number[v.source]}]" if v.source in number else ""
             mark = " (headline)" if disputed and v.headline else " (disputed)" if not v.headline else ""
             fact(label if k == 0 else "", v.text(style="long") + src + mark, "yellow" if disputed else None)
-    fact("announced", _dated(d["announced"]))
-    fact("start", _dated(d["start"]))
-    fact("end", _dated(d["end"]))
+    for key in ("announced", "start", "end"):
+        values = (d.get("date_values") or {}).get(key)
+        if not values:
+            fact(key, _dated(d[key]))
+            continue
+        disputed = any(not v["headline"] for v in values)  # every sourced value, as for figures
+        for k, v in enumerate(values):
+            src = f" [{number[v['source']]}]" if v["source"] in number else ""
+            mark = " (headline)" if disputed and v["headline"] else " (disputed)" if not v["headline"] else ""
+            fact(key if k == 0 else "", qualifier_words(v["qualifier"]) + _dated(v["value"]) + src + mark,
+                 "yellow" if disputed else None)
     fact("supersedes", d["supersedes"] or "")
     fact("superseded by", ", ".join(superseded_by))
     fact("terms", d["terms"] or "")

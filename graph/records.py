@@ -54,6 +54,15 @@ class Money:
 
 
 @dataclass
+class DateValue:
+    """One sourced value of a date where sources disagree (issue 11): the first is the headline."""
+
+    value: PartialDate
+    qualifier: str | None = None
+    source: int | None = None  # 0-based index into the record's sources
+
+
+@dataclass
 class Location:
     city: str | None = None
     region: str | None = None
@@ -113,6 +122,9 @@ class Deal:
     announced: PartialDate | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
+    # Dates given as sourced values (a list where sources disagree): field -> values, headline
+    # first; the headline is also ``announced``/``start``/``end``.
+    date_values: dict[str, list[DateValue]] = field(default_factory=dict)
     status: str | None = None
     supersedes: str | None = None
     terms: str | None = None

@@ -17,7 +17,7 @@ from .dates import PartialDate
 from .errors import Problem, Report
 from .loaders import LineDict, RawRecord, ReadResult
 from .suggest import close, did_you_mean, ids_for
-from .records import Accelerators, Catalog, Company, Deal, Facility, Figure, Location, Money, Source
+from .records import Accelerators, Catalog, Company, DateValue, Deal, Facility, Figure, Location, Money, Source
 from .vocab import (COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, PERIODS,
                     QUALIFIERS, SOURCE_KINDS, is_slug)
 
@@ -406,9 +406,11 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
             deal.accelerators = _accelerators(ctx, cap, "accelerators", "capacity.accelerators")
     deal.price = _money(ctx, d, "price", periods=True)
     deal.total_value = _money(ctx, d, "total_value", periods=False)
-    deal.announced = _date(ctx, d, "announced")
-    deal.start = _date(ctx, d, "start")
-    deal.end = _date(ctx, d, "end")
+    for key in DATE_FIELDS:  # issue 11: a date may be a list of sourced values (see _date_values)
+        headline, values = _date_values(ctx, d, key)
+        setattr(deal, key, headline)
+        if values:
+            deal.date_values[key] = values
     if deal.start and deal.end and deal.end.last < deal.start.first:
         ctx.add("end", f"ends ({deal.end}) before it starts ({deal.start})", ctx.line(d, "end"))
     deal.status = _enum(ctx, d, "status", DEAL_STATUSES)
@@ -418,7 +420,8 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
     deal.sources = _sources(ctx, d, required=True)
     _check_source_indexes(ctx, deal.sources, [("capacity.power_mw", deal.power_mw),
                                               ("capacity.accelerators", deal.accelerators),
-                                              ("price", deal.price), ("total_value", deal.total_value)])
+                                              ("price", deal.price), ("total_value", deal.total_value),
+                                              *deal.date_values.items()])
     if kind == "joint_venture":
         if len(deal.members) < 2:
             ctx.add("members", "a joint venture needs two or more members", ctx.line(d, "members"))
@@ -432,6 +435,40 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
         if deal.members:
             ctx.add("members", "only joint ventures have members; use provider and customer", ctx.line(d, "members"))
     return deal if rid else None
+
+
+# ---------------------------------------------------------------------------- disputed dates (issue 11)
+# Self-contained: a date field is a plain date, one {value, qualifier, source} mapping, or a list of
+# them where sources disagree (the first is the headline, as for figures).
+
+DATE_FIELDS = ("announced", "start", "end")
+DATE_VALUE_FIELDS = {"value", "qualifier", "source"}
+
+
+def _date_values(ctx: _Ctx, m: Any, key: str) -> tuple[PartialDate | None, list[DateValue]]:
+    """(headline date, every sourced value) of a date field; values only when given as mappings."""
+    raw = m.get(key)
+    if not isinstance(raw, (list, dict)):
+        return _date(ctx, m, key), []
+    items = raw if isinstance(raw, list) else [raw]
+    if not items:
+        ctx.add(key, "must be a date, or a list of {value, source} where sources disagree", ctx.line(m, key))
+        return None, []
+    out: list[DateValue] = []
+    for i, item in enumerate(items):
+        p = f"{key}[{i + 1}]" if isinstance(raw, list) else key
+        if not isinstance(item, dict):
+            ctx.add(p, "must be a mapping {value, qualifier, source} (a date where sources disagree)", ctx.line(m, key))
+            continue
+        _fields(ctx, item, DATE_VALUE_FIELDS, p)
+        if item.get("value") is None:
+            ctx.add(f"{p}.value", "required field is missing", ctx.line(item, "value"))
+            continue
+        value = _date(ctx, item, "value", f"{p}.value")
+        q, s = _qualifier(ctx, item, p), _source_index(ctx, item, p)
+        if value is not None:
+            out.append(DateValue(value, q, s))
+    return (out[0].value if out else None), out
 
 
 # ---------------------------------------------------------------------------- references

@@ -125,7 +125,7 @@ _CLASSES = [
     "Company", "Facility", "Deal", "Capacity", "PowerCapacity", "AcceleratorCapacity",
     "MonetaryAmount", "Source", "Concept", "DealStatus", "FacilityStatus", "CompanyKind",
     "Qualifier", "Period", "DatePrecision", "SourceKind", "Confidence", "Dataset",
-    "ComputeUse", "CapacitySnapshot",
+    "ComputeUse", "CapacitySnapshot", "DateValue",
     *DEAL_KINDS.values(),
 ]
 _INDIVIDUALS = [
@@ -140,6 +140,8 @@ _PROPERTIES = [
     "facility", "powerCapacity", "acceleratorCapacity", "price", "totalValue", "alternativeValue",
     "qualifier", "per", "acceleratorModel", "status", "supersedes", "terms", "notes",
     "announcedDate", "announcedPrecision", "startDate", "startPrecision", "endDate", "endPrecision",
+    # dates where sources disagree: every sourced value (issue 11)
+    "announcedValue", "startValue", "endValue", "dateValue", "datePrecision",
     # companies
     "companyKind", "parentSince", "parentSincePrecision", "wikidataId", "slug", "country",
     # facilities

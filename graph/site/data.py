@@ -255,10 +255,21 @@ def deal_page(data: SiteData, did: str) -> dict:
                    "url": v["source"]} for v in d[name]]
         if values:
             figures.append({"label": label, "values": values, "disputed": disputed(d, name)})
-    dates = [(label, date_with_precision(d[k])) for k, label in
-             (("announced", "Announced"), ("start", "Start"), ("end", "End"))]
+    dates = []  # every sourced value of a date where sources disagree (issue 11), else the date
+    for k, label in (("announced", "Announced"), ("start", "Start"), ("end", "End")):
+        values = (d.get("date_values") or {}).get(k)
+        if not values:
+            dates.append({"label": label, "v": date_with_precision(d[k]), "headline": True, "source": None,
+                          "url": None, "qualifier": "", "disputed": False})
+            continue
+        split = any(not x["headline"] for x in values)
+        for x in values:
+            dates.append({"label": label, "v": date_with_precision(x["value"]), "headline": x["headline"],
+                          "source": by_url.get(x["source"]), "url": x["source"], "disputed": split,
+                          "qualifier": {"approx": "about", "up_to": "up to", "at_least": "at least",
+                                        "more_than": "more than"}.get(x["qualifier"] or "", "")})
     return {"deal": d, "row": deal_row(data, d), "parties": parties, "figures": figures,
-            "dates": [(label, v) for label, v in dates if v],
+            "dates": [x for x in dates if x["v"]],
             "supersedes": d["supersedes"], "superseded_by": data.superseded_by.get(did, []),
             "facilities": [{"id": f, "name": data.facility_name(f), "page": f in data.facilities}
                            for f in d["facilities"]],
