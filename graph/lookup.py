@@ -97,7 +97,8 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
             "start": _pdate(r["start"], notation(r["startP"])),
             "end": _pdate(r["end"], notation(r["endP"]), last=True), "date_values": None,
             "start_date": r["start"], "end_date": r["end"],
-            "supersedes": r["supersedes"], "terms": r["terms"], "notes": r["notes"], "sources": [],
+            "supersedes": r["supersedes"], "amends": [], "expands": [], "overlaps": [],
+            "terms": r["terms"], "notes": r["notes"], "sources": [],
         }
     for r in run_named(store, "_deal-parties", params):
         d = deals.get(r["deal"])
@@ -136,6 +137,10 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
         v["_order"] = _node_order(r["node"])
         d[field].append(v)
     _date_values(store, params, deals)
+    for r in run_named(store, "_deal-links", params):  # amends / expands / overlaps (issue 11)
+        d = deals.get(r["deal"])
+        if d is not None and r["other"] not in d[r["link"]]:
+            d[r["link"]].append(r["other"])
     seen_sources: set[tuple] = set()
     for r in run_named(store, "_deal-sources", params):
         d = deals.get(r["deal"])
@@ -150,6 +155,8 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
     for d in deals.values():
         d["members"].sort()
         d["facilities"].sort()
+        for link in ("amends", "expands", "overlaps"):
+            d[link].sort()
         for f in ("power_mw", "accelerators", "price", "total_value"):
             d[f].sort(key=lambda v: v.pop("_order"))
         d["sources"].sort(key=lambda s: (not s["primary"], s["date"] or "", s["url"]))

@@ -137,6 +137,9 @@ class Deal(Record):
     start_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
     end_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
     supersedes: str | None = None
+    amends: tuple[str, ...] = ()    # issue 11: deals this one amends, expands or overlaps
+    expands: tuple[str, ...] = ()
+    overlaps: tuple[str, ...] = ()
     terms: str | None = None
     notes: str | None = None
     sources: tuple[Source, ...] = ()

@@ -114,6 +114,8 @@ def company_header(report, term: Terminal) -> list[str]:
                                             if by_role else "")
                  + (f", in force on {report.as_of}" if report.as_of else ""))
     t = totals(deals)
+    if t["not_added"]:
+        lines.append(f"{t['not_added']} deal(s) amended or overlapped by another listed: their figures are not added again")
     mw = t["mw"]
     lines.append(f"power: {plain(mw['total'])} MW in all ({mw['qualified']} qualified figure(s); "
                  f"{mw['missing']} deal(s) give none)")
@@ -197,6 +199,8 @@ def deal_card(deal, term: Terminal, *, superseded_by: Sequence[str] = ()) -> str
             fact(key if k == 0 else "", qualifier_words(v["qualifier"]) + _dated(v["value"]) + src + mark,
                  "yellow" if disputed else None)
     fact("supersedes", d["supersedes"] or "")
+    for link in ("amends", "expands", "overlaps"):
+        fact(link, ", ".join(d.get(link) or ()))
     fact("superseded by", ", ".join(superseded_by))
     fact("terms", d["terms"] or "")
     fact("notes", d["notes"] or "")

@@ -127,6 +127,10 @@ class Deal:
     date_values: dict[str, list[DateValue]] = field(default_factory=dict)
     status: str | None = None
     supersedes: str | None = None
+    # Links to deals this one amends, expands or overlaps (issue 11; see graph.figures.not_added).
+    amends: list[str] = field(default_factory=list)
+    expands: list[str] = field(default_factory=list)
+    overlaps: list[str] = field(default_factory=list)
     terms: str | None = None
     notes: str | None = None
     sources: list[Source] = field(default_factory=list)

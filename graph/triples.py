@@ -244,6 +244,9 @@ class TripleBuilder:
             self.add(s, CKG.status, U(CKG[DEAL_STATUSES[d.status]]))
         if d.supersedes:
             self.add(s, CKG.supersedes, U(deal_iri(d.supersedes)))
+        for field, prop in (("amends", CKG.amends), ("expands", CKG.expands), ("overlaps", CKG.overlaps)):
+            for other in getattr(d, field):
+                self.add(s, prop, U(deal_iri(other)))
         if d.terms:
             self.add(s, CKG.terms, Literal(d.terms))
         if d.notes:

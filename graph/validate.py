@@ -26,7 +26,7 @@ FACILITY_FIELDS = {"id", "name", "aliases", "operator", "owner", "location", "po
                    "status", "sources"}
 DEAL_FIELDS = {"id", "kind", "provider", "customer", "members", "guarantor", "end_user", "facilities",
                "capacity", "price", "total_value", "announced", "start", "end", "status", "supersedes",
-               "terms", "notes", "sources"}
+               "terms", "notes", "sources", "amends", "expands", "overlaps"}
 SOURCE_FIELDS = {"publisher", "title", "url", "date", "kind", "kind_why"}  # kind_why: graph/publishers.py
 LOCATION_FIELDS = {"city", "region", "country", "address", "lat", "lon"}
 MONEY_FIELDS = {"amount", "currency", "per", "qualifier", "source"}
@@ -415,6 +415,8 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
         ctx.add("end", f"ends ({deal.end}) before it starts ({deal.start})", ctx.line(d, "end"))
     deal.status = _enum(ctx, d, "status", DEAL_STATUSES)
     deal.supersedes = _text(ctx, d, "supersedes")
+    for key in LINK_FIELDS:  # issue 11: see _check_links
+        setattr(deal, key, _text_list(ctx, d, key))
     deal.terms = _text(ctx, d, "terms")
     deal.notes = _text(ctx, d, "notes")
     deal.sources = _sources(ctx, d, required=True)
@@ -469,6 +471,60 @@ def _date_values(ctx: _Ctx, m: Any, key: str) -> tuple[PartialDate | None, list[
         if value is not None:
             out.append(DateValue(value, q, s))
     return (out[0].value if out else None), out
+
+
+# ---------------------------------------------------------------------------- deal links (issue 11)
+# Self-contained: amends / expands / overlaps name other deals (an id or a list of ids); the
+# rule they feed (money counted once in totals) is graph.figures.not_added.
+
+LINK_FIELDS = ("amends", "expands", "overlaps")
+
+
+def _check_links(d: Deal, rec: RawRecord, deal_ids: set[str], problems: list[Problem]) -> None:
+    for key in LINK_FIELDS:
+        kept = []
+        line = rec.data.line_of(key)
+        for target in getattr(d, key):
+            if target == d.id:
+                problems.append(Problem(rec.file, line, d.id, key, f"a deal cannot {key[:-1]} itself"))
+            elif target not in deal_ids:
+                problems.append(Problem(rec.file, line, d.id, key, f"unknown deal {target!r}{_suggest(target, deal_ids)}"))
+            elif target not in kept:
+                kept.append(target)
+        setattr(d, key, kept)
+    both = set(d.amends) & set(d.overlaps)
+    if both:
+        problems.append(Problem(rec.file, rec.data.line_of("overlaps"), d.id, "overlaps",
+                                f"{', '.join(sorted(both))} is also in amends: give one link"))
+
+
+def _check_link_loops(cat: Catalog, problems: list[Problem]) -> None:
+    """amends/overlaps decide which deal's money a total keeps: a loop would keep none."""
+    links = {d.id: sorted(t for t in (*d.amends, *d.overlaps) if t in cat.deals) for d in cat.deals.values()}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in links.get(node, ()):
+            if state.get(nxt) == 1:
+                loop = path[path.index(nxt):]
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
+                    d = cat.deals[min(loop)]
+                    i = loop.index(min(loop))
+                    ring = loop[i:] + loop[:i]
+                    problems.append(Problem(d.file, d.line, d.id, "overlaps",
+                                            "amends/overlaps links form a loop: " + " -> ".join(ring + [ring[0]])))
+            elif nxt not in state:
+                visit(nxt, path)
+        path.pop()
+        state[node] = 2
+
+    for rid in sorted(links):
+        if rid not in state:
+            visit(rid, [])
 
 
 # ---------------------------------------------------------------------------- references
@@ -603,7 +659,9 @@ def validate(read: ReadResult, extra_checks: Iterable[Callable[[Catalog, ReadRes
                 problems.append(Problem(rec.file, rec.data.line_of("supersedes"), d.id, "supersedes",
                                         "a deal cannot supersede itself"))
                 d.supersedes = None
+        _check_links(d, rec, deal_ids, problems)
         cat.deals[d.id] = d
+    _check_link_loops(cat, problems)
 
     report = Report(problems=problems)
     for check in extra_checks:

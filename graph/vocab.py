@@ -142,6 +142,8 @@ _PROPERTIES = [
     "announcedDate", "announcedPrecision", "startDate", "startPrecision", "endDate", "endPrecision",
     # dates where sources disagree: every sourced value (issue 11)
     "announcedValue", "startValue", "endValue", "dateValue", "datePrecision",
+    # deals that amend, expand or overlap others, so totals count money once (issue 11)
+    "amends", "expands", "overlaps",
     # companies
     "companyKind", "parentSince", "parentSincePrecision", "wikidataId", "slug", "country",
     # facilities

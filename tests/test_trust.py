@@ -104,3 +104,130 @@ def test_the_colossus_1_lease_keeps_both_ends(bundled_store):
     assert [(v["value"], v["headline"]) for v in ends] == [("2029-05", True), ("2026-11", False)]
     assert "sec.gov" in ends[0]["source"] and ends[1]["source"]
     assert deal["end"] == "2029-05"
+
+
+# ---------------------------------------------------------------------------- links: money counted once
+
+LINKED = """
+companies:
+  - {id: lab, name: Lab, kind: ai_lab}
+  - {id: cloud, name: Cloud, kind: hyperscaler}
+  - {id: neo, name: Neo, kind: neocloud}
+deals:
+  - {id: order-1, kind: cloud_capacity, provider: cloud, customer: lab, total_value: {amount: 10e9, currency: USD},
+     capacity: {power_mw: 100}, start: 2025, end: 2030, sources: [{publisher: P, title: T, url: "https://e.com/1"}]}
+  - {id: order-2, kind: cloud_capacity, provider: cloud, customer: lab, total_value: {amount: 25e9, currency: USD},
+     capacity: {power_mw: 300}, start: 2026, end: 2031, expands: order-1, overlaps: order-1,
+     sources: [{publisher: P, title: T, url: "https://e.com/2"}]}
+  - {id: order-3, kind: cloud_capacity, provider: cloud, customer: lab, total_value: {amount: 5e9, currency: USD},
+     expands: order-2, sources: [{publisher: P, title: T, url: "https://e.com/3"}]}
+  - {id: resale, kind: cloud_capacity, provider: neo, customer: lab, total_value: {amount: 1e9, currency: USD},
+     amends: order-3, sources: [{publisher: P, title: T, url: "https://e.com/4"}]}
+"""
+
+
+@pytest.fixture
+def linked(tmp_path):
+    return write(tmp_path / "l" / "records.yaml", LINKED)
+
+
+def test_links_are_kept_and_shown(runner, linked):
+    deal = _json(runner, linked, "deal", "order-2")
+    assert (deal["amends"], deal["expands"], deal["overlaps"]) == ([], ["order-1"], ["order-1"])
+    card = runner.invoke(main, ["--data", str(linked), "deal", "order-2"]).stdout
+    assert any(l.split() == ["expands", "order-1"] for l in card.splitlines())
+    assert any(l.split() == ["overlaps", "order-1"] for l in card.splitlines())
+
+
+def test_rank_adds_overlapped_money_once(runner, linked):
+    rows = _json(runner, linked, "rank", "--by", "money", "--role", "provider")
+    cloud = next(r for r in rows if r["company"] == "cloud")
+    # order-2 overlaps order-1: 25B + 5B (order-3 expands: added), not 10B more; order-1 still counts as a deal
+    assert (cloud["total"], cloud["deals"], cloud["missing"]) == (30_000_000_000, 3, 0)
+    mw = next(r for r in _json(runner, linked, "rank", "--by", "mw", "--role", "provider") if r["company"] == "cloud")
+    assert (mw["total"], mw["missing"]) == (300, 1)  # order-3 gives no MW: missing; order-1's 100 MW not added
+    # as of 2025-06 order-2 has not started: order-1 is the only one counted, and its money is added
+    early = _json(runner, linked, "rank", "--by", "money", "--role", "provider", "--as-of", "2025-06-01")
+    assert next(r for r in early if r["company"] == "cloud")["total"] == 10_000_000_000
+
+
+def test_links_across_rows_change_nothing(runner, linked):
+    # resale (provider neo) amends order-3 (provider cloud): by provider they are different totals
+    rows = {r["company"]: r["total"] for r in _json(runner, linked, "rank", "--by", "money", "--role", "provider")}
+    assert rows == {"cloud": 30_000_000_000, "neo": 1_000_000_000}
+    # by customer, all four are lab's: order-1 (overlapped) and order-3 (amended) are not added
+    lab = _json(runner, linked, "rank", "--by", "money", "--role", "customer")[0]
+    assert (lab["company"], lab["total"], lab["deals"]) == ("lab", 26_000_000_000, 4)
+
+
+def test_the_named_queries_count_money_once(runner, linked):
+    r = runner.invoke(main, ["--data", str(linked), "query", "totals-by-provider", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    cloud = next(x for x in json.loads(r.stdout) if x["provider"] == "cloud")
+    assert (float(cloud["total_value"]), float(cloud["total_mw"]), cloud["deals"]) == (30e9, 300, 3)
+    r = runner.invoke(main, ["--data", str(linked), "query", "rank-money", "-p", "role=customer", "--format", "json"])
+    assert float(json.loads(r.stdout)[0]["total"]) == 26e9
+
+
+def test_company_totals_count_money_once():
+    from graph.figures import totals
+
+    deals = [{"id": "a", "total_value": [{"amount": 10.0, "currency": "USD"}], "power_mw": []},
+             {"id": "b", "total_value": [{"amount": 25.0, "currency": "USD"}], "power_mw": [], "overlaps": ["a"]}]
+    t = totals(deals)
+    assert t["money"]["USD"]["total"] == 25 and t["not_added"] == 1 and t["money"]["missing"] == 0
+    assert totals(deals[:1])["money"]["USD"]["total"] == 10  # alone, a is counted
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    ("overlaps: nowhere", "overlaps: unknown deal 'nowhere'"),
+    ("amends: order-x", "amends: a deal cannot amend itself"),
+    ("amends: order-y\n    overlaps: order-y", "order-y is also in amends"),
+])
+def test_bad_links_are_reported(runner, tmp_path, extra, fragment):
+    text = LINKED.split("deals:")[0] + f"""deals:
+  - id: order-x
+    kind: lease
+    provider: cloud
+    customer: lab
+    {extra}
+    sources: [{{publisher: P, title: T, url: "https://e.com/x"}}]
+  - {{id: order-y, kind: lease, provider: cloud, customer: lab, sources: [{{publisher: P, title: T, url: "https://e.com/y"}}]}}
+"""
+    write(tmp_path / "r.yaml", text)
+    r = runner.invoke(main, ["--no-epoch", "validate", str(tmp_path / "r.yaml")])
+    assert r.exit_code == 1 and fragment in r.stderr, r.output
+
+
+def test_a_loop_of_overlaps_is_an_error(runner, tmp_path):
+    text = LINKED.replace("expands: order-2, sources", "overlaps: order-2, sources").replace(
+        "expands: order-1, overlaps: order-1", "overlaps: order-3")
+    write(tmp_path / "r.yaml", text)
+    r = runner.invoke(main, ["--no-epoch", "validate", str(tmp_path / "r.yaml")])
+    assert r.exit_code == 1 and "links form a loop: order-2 -> order-3 -> order-2" in r.stderr, r.output
+
+
+def test_meta_coreweave_2026_overlaps_the_2025_order(bundled_store):
+    """The real case: CoreWeave's April 2026 order from Meta (~$21B) includes the exercised option of
+    the September 2025 order (up to $14.2B); reports of a $35.2B total add them. Totals add the 2025
+    order's money once, inside the 2026 figure."""
+    from graph import analytics
+    from graph.figures import not_added
+    from graph.lookup import fetch_deals
+    from graph.select import select_deals
+
+    deals = fetch_deals(bundled_store)
+    by_id = {d["id"]: d for d in deals}
+    assert by_id["meta-coreweave-2026-04"]["overlaps"] == ["meta-coreweave-2025-09"]
+    pair = [by_id["meta-coreweave-2025-09"], by_id["meta-coreweave-2026-04"]]
+    assert not_added(pair) == {"meta-coreweave-2025-09": "meta-coreweave-2026-04"}
+    row = next(r for r in analytics.rank(bundled_store, by="money", role="provider") if r["company"] == "coreweave")
+    plain = sum(d["total_value"][0]["amount"] for d in select_deals(deals, provider="coreweave")
+                if d["total_value"] and d["total_value"][0]["currency"] == "USD")
+    assert row["total"] == plain - 14.2e9
+    meta = [d for d in deals if "meta" in d["parties"]]
+    from graph.figures import totals
+
+    assert totals(meta)["money"]["USD"]["total"] == sum(
+        d["total_value"][0]["amount"] for d in meta
+        if d["total_value"] and d["total_value"][0]["currency"] == "USD") - 14.2e9

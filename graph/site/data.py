@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dates import PartialDate, parse_or_none
+from ..figures import not_added
 from ..lookup import ROLES, company_index, fetch_deals, plain_number
 from ..query import run_named
 from ..store import IRI
@@ -271,6 +272,9 @@ def deal_page(data: SiteData, did: str) -> dict:
     return {"deal": d, "row": deal_row(data, d), "parties": parties, "figures": figures,
             "dates": [x for x in dates if x["v"]],
             "supersedes": d["supersedes"], "superseded_by": data.superseded_by.get(did, []),
+            "links": [(label, d.get(key) or []) for key, label in
+                      (("amends", "Amends"), ("expands", "Expands"), ("overlaps", "Overlaps"))
+                      if d.get(key)],
             "facilities": [{"id": f, "name": data.facility_name(f), "page": f in data.facilities}
                            for f in d["facilities"]],
             "bars": term_bars([d], data.today)}
@@ -294,7 +298,10 @@ def headline(data: SiteData) -> dict:
     """Figures for the home page: counts, contracted MW, committed money per currency, newest deals."""
     mw = 0.0
     money_by: dict[str, float] = defaultdict(float)
+    skip = not_added(list(data.deals.values()))  # money counted once (issue 11)
     for d in data.deals.values():
+        if d["id"] in skip:
+            continue
         for v in d["power_mw"]:
             if v["headline"]:
                 mw += float(v["value"])
