@@ -98,6 +98,8 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
             "end": _pdate(r["end"], notation(r["endP"]), last=True), "date_values": None,
             "start_date": r["start"], "end_date": r["end"],
             "supersedes": r["supersedes"], "amends": [], "expands": [], "overlaps": [],
+            "primary_source": ({"status": "none_found", "searched": r["noPrimary"].isoformat(),
+                                "note": r["searchNote"]} if r["noPrimary"] else None),
             "terms": r["terms"], "notes": r["notes"], "sources": [],
         }
     for r in run_named(store, "_deal-parties", params):
@@ -234,7 +236,7 @@ def stats(store) -> dict:
     by_year: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
     missing: dict[str, int] = defaultdict(int)
-    primary = 0
+    primary = none_found = 0
     newest = ""
     for d in deals:
         by_kind[d["kind"]] += 1
@@ -246,6 +248,8 @@ def stats(store) -> dict:
         by_year[year] += 1
         if any(s["primary"] for s in d["sources"]):
             primary += 1
+        elif d.get("primary_source"):
+            none_found += 1
         for f in ("power_mw", "accelerators", "price", "total_value", "facilities", "announced", "start", "end",
                   "status"):
             if not d[f]:
@@ -265,6 +269,10 @@ def stats(store) -> dict:
         "deals_by_month": dict(sorted(by_month.items())),
         "deals_with_primary_source": primary,
         "primary_source_share": round(primary / n, 3) if n else 0.0,
+        # issue 11: deals whose record says a primary source was searched for and none found,
+        # and those without a primary source that say nothing (not yet searched, or not recorded)
+        "deals_primary_source_none_found": none_found,
+        "deals_primary_source_not_searched": n - primary - none_found,
         "fields_missing": dict(sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
     epoch = {r["what"]: r["n"] for r in run_named(store, "_epoch-counts")}

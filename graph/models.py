@@ -140,6 +140,8 @@ class Deal(Record):
     amends: tuple[str, ...] = ()    # issue 11: deals this one amends, expands or overlaps
     expands: tuple[str, ...] = ()
     overlaps: tuple[str, ...] = ()
+    # {status: none_found, searched: date, note} when no primary source was found (issue 11)
+    primary_source: Mapping[str, Any] | None = None
     terms: str | None = None
     notes: str | None = None
     sources: tuple[Source, ...] = ()

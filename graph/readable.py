@@ -201,6 +201,9 @@ def deal_card(deal, term: Terminal, *, superseded_by: Sequence[str] = ()) -> str
     fact("supersedes", d["supersedes"] or "")
     for link in ("amends", "expands", "overlaps"):
         fact(link, ", ".join(d.get(link) or ()))
+    ps = d.get("primary_source")
+    if ps:
+        fact("primary src", f"none found (searched {ps['searched']})" + (f": {ps['note']}" if ps.get("note") else ""))
     fact("superseded by", ", ".join(superseded_by))
     fact("terms", d["terms"] or "")
     fact("notes", d["notes"] or "")

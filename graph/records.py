@@ -131,6 +131,10 @@ class Deal:
     amends: list[str] = field(default_factory=list)
     expands: list[str] = field(default_factory=list)
     overlaps: list[str] = field(default_factory=list)
+    # ``primary_source: {status: none_found, searched: DATE}``: no primary source was found when
+    # searched on that date (issue 11: absence recorded, not assumed).
+    primary_searched: PartialDate | None = None
+    primary_search_note: str | None = None
     terms: str | None = None
     notes: str | None = None
     sources: list[Source] = field(default_factory=list)

@@ -244,6 +244,10 @@ class TripleBuilder:
             self.add(s, CKG.status, U(CKG[DEAL_STATUSES[d.status]]))
         if d.supersedes:
             self.add(s, CKG.supersedes, U(deal_iri(d.supersedes)))
+        if d.primary_searched is not None:
+            self.add(s, CKG.noPrimarySourceFound, date_literal(d.primary_searched.first))
+            if d.primary_search_note:
+                self.add(s, CKG.primarySearchNote, Literal(d.primary_search_note))
         for field, prop in (("amends", CKG.amends), ("expands", CKG.expands), ("overlaps", CKG.overlaps)):
             for other in getattr(d, field):
                 self.add(s, prop, U(deal_iri(other)))

@@ -26,7 +26,7 @@ FACILITY_FIELDS = {"id", "name", "aliases", "operator", "owner", "location", "po
                    "status", "sources"}
 DEAL_FIELDS = {"id", "kind", "provider", "customer", "members", "guarantor", "end_user", "facilities",
                "capacity", "price", "total_value", "announced", "start", "end", "status", "supersedes",
-               "terms", "notes", "sources", "amends", "expands", "overlaps"}
+               "terms", "notes", "sources", "amends", "expands", "overlaps", "primary_source"}
 SOURCE_FIELDS = {"publisher", "title", "url", "date", "kind", "kind_why"}  # kind_why: graph/publishers.py
 LOCATION_FIELDS = {"city", "region", "country", "address", "lat", "lon"}
 MONEY_FIELDS = {"amount", "currency", "per", "qualifier", "source"}
@@ -424,6 +424,7 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
                                               ("capacity.accelerators", deal.accelerators),
                                               ("price", deal.price), ("total_value", deal.total_value),
                                               *deal.date_values.items()])
+    _primary_source(ctx, d, deal)  # issue 11
     if kind == "joint_venture":
         if len(deal.members) < 2:
             ctx.add("members", "a joint venture needs two or more members", ctx.line(d, "members"))
@@ -471,6 +472,43 @@ def _date_values(ctx: _Ctx, m: Any, key: str) -> tuple[PartialDate | None, list[
         if value is not None:
             out.append(DateValue(value, q, s))
     return (out[0].value if out else None), out
+
+
+# ---------------------------------------------------------------------------- primary source searched (issue 11)
+# Self-contained: `primary_source: {status: none_found, searched: YYYY-MM-DD, note: ...}` records that a
+# primary source (filing, company release, government page) was looked for and not found.
+
+PRIMARY_SOURCE_FIELDS = {"status", "searched", "note"}
+PRIMARY_SOURCE_STATUSES = ("none_found",)
+
+
+def _primary_source(ctx: _Ctx, d: Any, deal: Deal) -> None:
+    raw = d.get("primary_source")
+    if raw is None:
+        return
+    line = ctx.line(d, "primary_source")
+    if not isinstance(raw, dict):
+        ctx.add("primary_source", "must be a mapping {status: none_found, searched: YYYY-MM-DD}", line)
+        return
+    _fields(ctx, raw, PRIMARY_SOURCE_FIELDS, "primary_source")
+    status = _enum(ctx, raw, "status", PRIMARY_SOURCE_STATUSES, required=True)
+    if raw.get("searched") is None:
+        ctx.add("primary_source.searched", "required field is missing: the date the primary source was searched for",
+                ctx.line(raw, "searched"))
+    searched = _date(ctx, raw, "searched", "primary_source.searched")
+    note = _text(ctx, raw, "note")
+    if searched is not None and searched.precision != "day":
+        ctx.add("primary_source.searched", f"give the day of the search (YYYY-MM-DD), got {searched}",
+                ctx.line(raw, "searched"))
+        searched = None
+    if status is None or searched is None:
+        return
+    found = [i for i, s in enumerate(deal.sources, 1) if s.primary]
+    if found:
+        ctx.add("primary_source", f"says none was found, but source {found[0]} is a primary source "
+                f"({deal.sources[found[0] - 1].kind}): remove primary_source", line)
+        return
+    deal.primary_searched, deal.primary_search_note = searched, note
 
 
 # ---------------------------------------------------------------------------- deal links (issue 11)

@@ -144,6 +144,8 @@ _PROPERTIES = [
     "announcedValue", "startValue", "endValue", "dateValue", "datePrecision",
     # deals that amend, expand or overlap others, so totals count money once (issue 11)
     "amends", "expands", "overlaps",
+    # no primary source found when searched on a date (issue 11)
+    "noPrimarySourceFound", "primarySearchNote",
     # companies
     "companyKind", "parentSince", "parentSincePrecision", "wikidataId", "slug", "country",
     # facilities

@@ -231,3 +231,53 @@ def test_meta_coreweave_2026_overlaps_the_2025_order(bundled_store):
     assert totals(meta)["money"]["USD"]["total"] == sum(
         d["total_value"][0]["amount"] for d in meta
         if d["total_value"] and d["total_value"][0]["currency"] == "USD") - 14.2e9
+
+
+# ---------------------------------------------------------------------------- primary source: none found
+
+NONE_FOUND = """
+companies:
+  - {id: lab, name: Lab, kind: ai_lab}
+  - {id: cloud, name: Cloud, kind: hyperscaler}
+deals:
+  - id: rumoured
+    kind: lease
+    provider: cloud
+    customer: lab
+    primary_source: PS
+    sources:
+      - {publisher: Wire, title: T, url: "https://news.example.com/a", date: 2026-01-02, kind: KIND}
+  - {id: sourced, kind: lease, provider: cloud, customer: lab,
+     sources: [{publisher: Cloud, title: R, url: "https://cloud.example.com/r", kind: company_release}]}
+  - {id: unsearched, kind: lease, provider: cloud, customer: lab,
+     sources: [{publisher: Wire, title: U, url: "https://news.example.com/u", kind: news}]}
+"""
+GOOD_PS = '{status: none_found, searched: "2026-12-06", note: "the companies\' release"}'
+
+
+def test_a_none_found_search_is_recorded_and_counted(runner, tmp_path):
+    path = write(tmp_path / "p" / "r.yaml", NONE_FOUND.replace("PS", GOOD_PS).replace("KIND", "news"))
+    deal = _json(runner, path, "deal", "rumoured")
+    assert deal["primary_source"] == {"status": "none_found", "searched": "2026-12-06", "note": "the companies' release"}
+    assert _json(runner, path, "deal", "unsearched")["primary_source"] is None
+    card = runner.invoke(main, ["--data", str(path), "deal", "rumoured"]).stdout
+    assert "none found (searched 2026-12-06): the companies' release" in card
+    stats = _json(runner, path, "stats")[0]
+    assert (stats["deals_with_primary_source"], stats["deals_primary_source_none_found"],
+            stats["deals_primary_source_not_searched"]) == (1, 1, 1)
+    rows = _json(runner, path, "query", "lacking-primary-source")
+    assert {r["deal"]: r["searched"] for r in rows} == {"rumoured": "2026-12-06", "unsearched": None}
+
+
+@pytest.mark.parametrize("ps,kind,field,fragment", [
+    ('{status: none_found}', "news", "primary_source.searched", "required field is missing"),
+    ('{status: none_found, searched: "2026-12"}', "news", "primary_source.searched", "give the day"),
+    ('{status: lost, searched: "2026-12-06"}', "news", "status", "'lost' is not one of: none_found"),
+    (GOOD_PS, "filing", "primary_source", "says none was found, but source 1 is a primary source (filing)"),
+    ('none_found', "news", "primary_source", "must be a mapping"),
+])
+def test_bad_primary_source_records_are_reported(runner, tmp_path, ps, kind, field, fragment):
+    write(tmp_path / "r.yaml", NONE_FOUND.replace("PS", ps).replace("KIND", kind))
+    r = runner.invoke(main, ["--no-epoch", "validate", str(tmp_path / "r.yaml")])
+    assert r.exit_code == 1, r.output
+    assert any(f": {field}: " in l and fragment in l for l in r.stderr.splitlines()), r.stderr
