@@ -281,3 +281,12 @@ def test_bad_primary_source_records_are_reported(runner, tmp_path, ps, kind, fie
     r = runner.invoke(main, ["--no-epoch", "validate", str(tmp_path / "r.yaml")])
     assert r.exit_code == 1, r.output
     assert any(f": {field}: " in l and fragment in l for l in r.stderr.splitlines()), r.stderr
+
+
+def test_the_data_changelog_lists_releases_newest_first():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "data" / "CHANGELOG.md").read_text(encoding="utf-8")
+    dates = re.findall(r"^## (\d{4}-\d{2}-\d{2})", text, flags=re.M)
+    assert len(dates) >= 3 and dates == sorted(dates, reverse=True), dates
