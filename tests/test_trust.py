@@ -290,3 +290,30 @@ def test_the_data_changelog_lists_releases_newest_first():
     text = (Path(__file__).resolve().parent.parent / "data" / "CHANGELOG.md").read_text(encoding="utf-8")
     dates = re.findall(r"^## (\d{4}-\d{2}-\d{2})", text, flags=re.M)
     assert len(dates) >= 3 and dates == sorted(dates, reverse=True), dates
+
+
+def test_the_deal_page_shows_every_date_value_links_and_the_search(tmp_path):
+    """The site's deal page (rendered one page at a time, as the server does)."""
+    import html
+    import re
+
+    from graph.cache import cached_store
+    from graph.site import Site
+
+    text = RECORDS.replace("    sources:\n", "    expands: other\n    sources:\n", 1) + """
+  - id: other
+    kind: lease
+    provider: cloud
+    customer: lab
+    primary_source: {status: none_found, searched: "2026-12-06", note: "the lab's release"}
+    sources: [{publisher: Wire, title: O, url: "https://news.example.com/o", kind: news}]
+"""
+    path = write(tmp_path / "s" / "r.yaml", text)
+    site = Site(cached_store([str(path)]))
+    page = html.unescape(re.sub(r"<[^>]+>", " ", site.render("deal/lab-cloud-lease/index.html").decode()))
+    words = " ".join(page.split())
+    assert "End headline 2029-05 month 2029-05-01 to 2029-05-31 Cloud Corp. (SEC EDGAR) 2026-05-20" in words
+    assert "End disputed about 2026-11 month 2026-11-01 to 2026-11-30 Wire 2026-05-28" in words
+    assert "Expands other" in words
+    other = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", site.render("deal/other/index.html").decode())).split())
+    assert "was found when searched on 2026-12-06 : the lab's release" in other
