@@ -430,7 +430,10 @@ def timeline(data: SiteData) -> dict:
                      "day": when.first.isoformat() if when else None,
                      "provider": d["provider"] or (d["members"][0] if d["members"] else None),
                      "customer": d["customer"], "mw": mw or None, "money": dict(money_by),
-                     "start": s.first.isoformat() if s else None, "end": e.last.isoformat() if e else None})
+                     "start": s.first.isoformat() if s else None, "end": e.last.isoformat() if e else None,
+                     # deals whose money this one counts (amends/overlaps: figures.not_added), so the
+                     # cumulative chart adds the same money once
+                     "replaces": sorted({*(d.get("amends") or ()), *(d.get("overlaps") or ())})})
     names = {cid: data.company_name(cid) for d in data.deals.values() for cid in d["parties"]}
     return {"deals": rows, "names": dict(sorted(names.items())), "kinds": dict(DEAL_KINDS),
             "statuses": dict(DEAL_STATUSES), "today": data.today.isoformat()}
