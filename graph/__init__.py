@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("leaves", ("dates", "vocab", "ontology", "suggest", "figures")),  # import nothing of the package
     ("base", ("errors", "choices")),            # typed errors; choice lists (from vocab)
     ("records", ("loaders", "records")),        # read files -> records with line numbers
-    ("validate", ("validate", "publishers")),  # records -> problems; sources against the publisher registry
+    ("validate", ("validate", "publishers", "trust")),  # records -> problems; publisher registry; links, searches
     ("triples", ("triples",)),                  # records -> RDF
     ("sources", ("epoch", "epoch_triples")),    # one unit per data source
     ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases

@@ -26,7 +26,8 @@ FACILITY_FIELDS = {"id", "name", "aliases", "operator", "owner", "location", "po
                    "status", "sources"}
 DEAL_FIELDS = {"id", "kind", "provider", "customer", "members", "guarantor", "end_user", "facilities",
                "capacity", "price", "total_value", "announced", "start", "end", "status", "supersedes",
-               "terms", "notes", "sources", "amends", "expands", "overlaps", "primary_source"}
+               "terms", "notes", "sources",
+               "amends", "expands", "overlaps", "primary_source"}  # these four: checked by graph/trust.py
 SOURCE_FIELDS = {"publisher", "title", "url", "date", "kind", "kind_why"}  # kind_why: graph/publishers.py
 LOCATION_FIELDS = {"city", "region", "country", "address", "lat", "lon"}
 MONEY_FIELDS = {"amount", "currency", "per", "qualifier", "source"}
@@ -415,8 +416,6 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
         ctx.add("end", f"ends ({deal.end}) before it starts ({deal.start})", ctx.line(d, "end"))
     deal.status = _enum(ctx, d, "status", DEAL_STATUSES)
     deal.supersedes = _text(ctx, d, "supersedes")
-    for key in LINK_FIELDS:  # issue 11: see _check_links
-        setattr(deal, key, _text_list(ctx, d, key))
     deal.terms = _text(ctx, d, "terms")
     deal.notes = _text(ctx, d, "notes")
     deal.sources = _sources(ctx, d, required=True)
@@ -424,7 +423,6 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
                                               ("capacity.accelerators", deal.accelerators),
                                               ("price", deal.price), ("total_value", deal.total_value),
                                               *deal.date_values.items()])
-    _primary_source(ctx, d, deal)  # issue 11
     if kind == "joint_venture":
         if len(deal.members) < 2:
             ctx.add("members", "a joint venture needs two or more members", ctx.line(d, "members"))
@@ -472,97 +470,6 @@ def _date_values(ctx: _Ctx, m: Any, key: str) -> tuple[PartialDate | None, list[
         if value is not None:
             out.append(DateValue(value, q, s))
     return (out[0].value if out else None), out
-
-
-# ---------------------------------------------------------------------------- primary source searched (issue 11)
-# Self-contained: `primary_source: {status: none_found, searched: YYYY-MM-DD, note: ...}` records that a
-# primary source (filing, company release, government page) was looked for and not found.
-
-PRIMARY_SOURCE_FIELDS = {"status", "searched", "note"}
-PRIMARY_SOURCE_STATUSES = ("none_found",)
-
-
-def _primary_source(ctx: _Ctx, d: Any, deal: Deal) -> None:
-    raw = d.get("primary_source")
-    if raw is None:
-        return
-    line = ctx.line(d, "primary_source")
-    if not isinstance(raw, dict):
-        ctx.add("primary_source", "must be a mapping {status: none_found, searched: YYYY-MM-DD}", line)
-        return
-    _fields(ctx, raw, PRIMARY_SOURCE_FIELDS, "primary_source")
-    status = _enum(ctx, raw, "status", PRIMARY_SOURCE_STATUSES, required=True)
-    if raw.get("searched") is None:
-        ctx.add("primary_source.searched", "required field is missing: the date the primary source was searched for",
-                ctx.line(raw, "searched"))
-    searched = _date(ctx, raw, "searched", "primary_source.searched")
-    note = _text(ctx, raw, "note")
-    if searched is not None and searched.precision != "day":
-        ctx.add("primary_source.searched", f"give the day of the search (YYYY-MM-DD), got {searched}",
-                ctx.line(raw, "searched"))
-        searched = None
-    if status is None or searched is None:
-        return
-    found = [i for i, s in enumerate(deal.sources, 1) if s.primary]
-    if found:
-        ctx.add("primary_source", f"says none was found, but source {found[0]} is a primary source "
-                f"({deal.sources[found[0] - 1].kind}): remove primary_source", line)
-        return
-    deal.primary_searched, deal.primary_search_note = searched, note
-
-
-# ---------------------------------------------------------------------------- deal links (issue 11)
-# Self-contained: amends / expands / overlaps name other deals (an id or a list of ids); the
-# rule they feed (money counted once in totals) is graph.figures.not_added.
-
-LINK_FIELDS = ("amends", "expands", "overlaps")
-
-
-def _check_links(d: Deal, rec: RawRecord, deal_ids: set[str], problems: list[Problem]) -> None:
-    for key in LINK_FIELDS:
-        kept = []
-        line = rec.data.line_of(key)
-        for target in getattr(d, key):
-            if target == d.id:
-                problems.append(Problem(rec.file, line, d.id, key, f"a deal cannot {key[:-1]} itself"))
-            elif target not in deal_ids:
-                problems.append(Problem(rec.file, line, d.id, key, f"unknown deal {target!r}{_suggest(target, deal_ids)}"))
-            elif target not in kept:
-                kept.append(target)
-        setattr(d, key, kept)
-    both = set(d.amends) & set(d.overlaps)
-    if both:
-        problems.append(Problem(rec.file, rec.data.line_of("overlaps"), d.id, "overlaps",
-                                f"{', '.join(sorted(both))} is also in amends: give one link"))
-
-
-def _check_link_loops(cat: Catalog, problems: list[Problem]) -> None:
-    """amends/overlaps decide which deal's money a total keeps: a loop would keep none."""
-    links = {d.id: sorted(t for t in (*d.amends, *d.overlaps) if t in cat.deals) for d in cat.deals.values()}
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    reported: set[frozenset[str]] = set()
-
-    def visit(node: str, path: list[str]) -> None:
-        state[node] = 1
-        path.append(node)
-        for nxt in links.get(node, ()):
-            if state.get(nxt) == 1:
-                loop = path[path.index(nxt):]
-                if frozenset(loop) not in reported:
-                    reported.add(frozenset(loop))
-                    d = cat.deals[min(loop)]
-                    i = loop.index(min(loop))
-                    ring = loop[i:] + loop[:i]
-                    problems.append(Problem(d.file, d.line, d.id, "overlaps",
-                                            "amends/overlaps links form a loop: " + " -> ".join(ring + [ring[0]])))
-            elif nxt not in state:
-                visit(nxt, path)
-        path.pop()
-        state[node] = 2
-
-    for rid in sorted(links):
-        if rid not in state:
-            visit(rid, [])
 
 
 # ---------------------------------------------------------------------------- references
@@ -697,9 +604,7 @@ def validate(read: ReadResult, extra_checks: Iterable[Callable[[Catalog, ReadRes
                 problems.append(Problem(rec.file, rec.data.line_of("supersedes"), d.id, "supersedes",
                                         "a deal cannot supersede itself"))
                 d.supersedes = None
-        _check_links(d, rec, deal_ids, problems)
         cat.deals[d.id] = d
-    _check_link_loops(cat, problems)
 
     report = Report(problems=problems)
     for check in extra_checks:

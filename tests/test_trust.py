@@ -272,7 +272,7 @@ def test_a_none_found_search_is_recorded_and_counted(runner, tmp_path):
 @pytest.mark.parametrize("ps,kind,field,fragment", [
     ('{status: none_found}', "news", "primary_source.searched", "required field is missing"),
     ('{status: none_found, searched: "2026-12"}', "news", "primary_source.searched", "give the day"),
-    ('{status: lost, searched: "2026-12-06"}', "news", "status", "'lost' is not one of: none_found"),
+    ('{status: lost, searched: "2026-12-06"}', "news", "primary_source.status", "'lost' is not one of: none_found"),
     (GOOD_PS, "filing", "primary_source", "says none was found, but source 1 is a primary source (filing)"),
     ('none_found', "news", "primary_source", "must be a mapping"),
 ])
@@ -317,3 +317,20 @@ def test_the_deal_page_shows_every_date_value_links_and_the_search(tmp_path):
     assert "Expands other" in words
     other = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", site.render("deal/other/index.html").decode())).split())
     assert "was found when searched on 2026-12-06 : the lab's release" in other
+
+
+def test_a_batch_may_link_to_a_deal_already_in_the_store(runner, tmp_path):
+    store = tmp_path / "store"
+    first = LINKED.split("  - {id: order-2")[0]
+    write(tmp_path / "a" / "a.yaml", first)
+    assert runner.invoke(main, ["--store", str(store), "load", str(tmp_path / "a")]).exit_code == 0
+    write(tmp_path / "b" / "b.yaml", """
+deals:
+  - {id: order-9, kind: cloud_capacity, provider: cloud, customer: lab, overlaps: order-1,
+     total_value: {amount: 12e9, currency: USD}, sources: [{publisher: P, title: T, url: "https://e.com/9"}]}
+""")
+    r = runner.invoke(main, ["--store", str(store), "load", str(tmp_path / "b")])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(runner.invoke(main, ["--store", str(store), "rank", "--by", "money", "--role", "provider",
+                                           "--format", "json"]).stdout)
+    assert next(x for x in rows if x["company"] == "cloud")["total"] == 12_000_000_000
