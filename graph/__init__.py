@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("errors", "choices")),            # typed errors; choice lists (from vocab)
     ("schema", ("schema",)),                    # the record format, declared once (pydantic models)
     ("records", ("loaders", "records")),        # read files -> records with line numbers
-    ("validate", ("validate",)),                # records -> problems
+    ("validate", ("validate", "publishers", "trust")),  # records -> problems; publisher registry; links, searches
     ("triples", ("triples",)),                  # records -> RDF
     ("sources", ("epoch", "epoch_triples")),    # one unit per data source
     ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases

@@ -49,7 +49,7 @@ from typing import Any, Iterable, Sequence
 from .choices import DEAL_KINDS, GRAPH_FORMATS, RANK_MEASURES, RANK_ROLES
 from .errors import BadValue, ComputeKGError
 from .graphio import read_graph, serialize_graph
-from .figures import NOT_QUALIFIED, headline_value, is_qualified
+from .figures import NOT_QUALIFIED, headline_value, is_qualified, not_added
 from .lookup import company_index, fetch_deals, resolve_company
 from .select import RollUp, deal_reach, parse_kinds, select_deals, ultimate_parents
 
@@ -392,20 +392,15 @@ def rank_deals(companies: Sequence[dict], deals: Iterable[dict], *, by: str, rol
     r = RollUp.from_companies(companies, as_of=as_of) if roll_up else None
     names = {c["id"]: c["name"] for c in companies}
     rows: dict[str, dict] = {}
+    in_row: dict[str, list] = {}
     for d in select_deals(deals, kinds=kinds, as_of=as_of):
         who = d.get(role)
-        if not who:
-            continue
-        top = r.top(who, d) if r else who
-        row = rows.setdefault(top, {"company": top, "name": names.get(top, top), "total": 0.0,
-                                    "unit": {"mw": "MW", "money": currency, "deals": "deals"}[by],
-                                    "deals": 0, "qualified": 0, "missing": 0, "includes": set()})
-        amount, qualified, missing = _measure(d, by, currency)
-        row["total"] += amount
-        row["deals"] += 1
-        row["qualified"] += qualified
-        row["missing"] += missing
-        row["includes"].add(who)
+        if who:
+            in_row.setdefault(r.top(who, d) if r else who, []).append(d)
+    for top, row_deals in sorted(in_row.items()):
+        skip = not_added(row_deals)  # money counted once per row (figures.not_added)
+        for d in row_deals:
+            _add_to_row(rows, top, names, d, d[role], by, currency, not_added_here=d["id"] in skip)
     out = []
     for row in rows.values():
         if by != "deals" and row["missing"] == row["deals"]:
@@ -419,6 +414,20 @@ def rank_deals(companies: Sequence[dict], deals: Iterable[dict], *, by: str, rol
     for i, row in enumerate(out):
         row["rank"] = out[i - 1]["rank"] if i and row["total"] == out[i - 1]["total"] else i + 1
     return [{"rank": row.pop("rank"), **row} for row in out]
+
+
+def _add_to_row(rows: dict, top: str, names: dict, d: dict, who: str, by: str, currency: str, *,
+                not_added_here: bool) -> None:
+    row = rows.setdefault(top, {"company": top, "name": names.get(top, top), "total": 0.0,
+                                "unit": {"mw": "MW", "money": currency, "deals": "deals"}[by],
+                                "deals": 0, "qualified": 0, "missing": 0, "includes": set()})
+    # a deal another deal of the row amends or overlaps counts as a deal, its figures not added
+    amount, qualified, missing = (0.0, False, False) if not_added_here and by != "deals" else _measure(d, by, currency)
+    row["total"] += amount
+    row["deals"] += 1
+    row["qualified"] += qualified
+    row["missing"] += missing
+    row["includes"].add(who)
 
 
 def rank(store, *, by: str, role: str, kinds: Sequence[str] | str | None = None, as_of: _dt.date | None = None,

@@ -37,13 +37,15 @@ def read_and_validate(paths: Sequence[str | os.PathLike], *, epoch: bool = True,
     """Read record files and validate them (no triples yet). Returns ``Validated``."""
     from .epoch import validation_hooks
     from .loaders import ReadResult, read_paths
+    from .publishers import check_publishers
+    from .trust import hooks as trust_hooks
     from .validate import validate
 
     read = read_paths(paths)
     if not epoch:  # --no-epoch: drop every record an Epoch AI loader read (sections epoch_*)
         read = ReadResult(records=[r for r in read.records if not r.section.startswith("epoch")],
                           problems=read.problems, files=list(read.files))
-    return validate(read, validation_hooks(), known=known)
+    return validate(read, [*validation_hooks(), check_publishers, *trust_hooks(known)], known=known)
 
 
 def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, shacl: bool = True,

@@ -136,11 +136,39 @@ def is_qualified(v: Mapping | None) -> bool:
     return v is not None and v.get("qualifier") not in NOT_QUALIFIED
 
 
+# ---------------------------------------------------------------------------- counted once (issue 11)
+# The rule, in one place, for every total (a company's summary, `rank`, the site's home page; the
+# named queries rank-mw, rank-money and totals-by-provider say the same in SPARQL):
+#   a deal that ``amends`` or ``overlaps`` another takes its place in a total: when both are in the
+#   same total, the other's headline MW and total value are not added (they are counted in this
+#   deal's figures). ``expands`` adds on top: both are added. A deal left out so still counts as a
+#   deal; only its figures are not added. Links to deals outside the total change nothing.
+REPLACING_LINKS = ("amends", "overlaps")
+
+
+def not_added(deals: Sequence[Mapping]) -> dict[str, str]:
+    """Deals of ``deals`` whose figures a total must not add: id -> the id of the deal (also in
+    ``deals``) that amends or overlaps it, and so counts its money.
+
+    >>> not_added([{"id": "a", "overlaps": ["b"]}, {"id": "b"}, {"id": "c", "amends": ["z"]}])
+    {'b': 'a'}
+    """
+    ids = {d.get("id") for d in deals}
+    out: dict[str, str] = {}
+    for d in sorted(deals, key=lambda d: d.get("id") or ""):
+        for link in REPLACING_LINKS:
+            for other in d.get(link) or ():
+                if other in ids and other != d["id"]:
+                    out.setdefault(other, d["id"])
+    return out
+
+
 def totals(deals: Sequence[Mapping]) -> dict[str, Any]:
     """What a set of deals adds up to, by headline figures: MW, and total value per currency,
     each with how many of the figures are qualified ("up to", "about"...) and how many deals
     give none (for MW; for money, none in any currency). Per-month or per-year prices are not
-    totals and are not added.
+    totals and are not added; nor are the figures of a deal that another deal of ``deals``
+    amends or overlaps (:func:`not_added`: counted there; ``not_added`` counts them).
 
     >>> t = totals([{"power_mw": [{"value": 300, "qualifier": "more_than"}], "total_value": []},
     ...             {"power_mw": [], "total_value": [{"amount": 2e9, "currency": "USD", "qualifier": None}]}])
@@ -150,7 +178,10 @@ def totals(deals: Sequence[Mapping]) -> dict[str, Any]:
     mw = {"total": 0.0, "qualified": 0, "missing": 0}
     money_by: dict[str, Any] = {}
     money_missing = 0
+    skip = not_added(deals)
     for d in deals:
+        if d.get("id") in skip:
+            continue
         v = headline_value(d.get("power_mw") or [])
         if v is None or v.get("value") is None:
             mw["missing"] += 1
@@ -168,4 +199,5 @@ def totals(deals: Sequence[Mapping]) -> dict[str, Any]:
     mw["total"] = whole(mw["total"])
     for cur in money_by.values():
         cur["total"] = whole(cur["total"])
-    return {"mw": mw, "money": {**dict(sorted(money_by.items())), "missing": money_missing}}
+    return {"mw": mw, "money": {**dict(sorted(money_by.items())), "missing": money_missing},
+            "not_added": len(skip)}

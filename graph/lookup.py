@@ -95,9 +95,12 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
             "facilities": [], "power_mw": [], "accelerators": [], "price": [], "total_value": [],
             "announced": _pdate(r["announced"], notation(r["announcedP"])),
             "start": _pdate(r["start"], notation(r["startP"])),
-            "end": _pdate(r["end"], notation(r["endP"]), last=True),
+            "end": _pdate(r["end"], notation(r["endP"]), last=True), "date_values": None,
             "start_date": r["start"], "end_date": r["end"],
-            "supersedes": r["supersedes"], "terms": r["terms"], "notes": r["notes"], "sources": [],
+            "supersedes": r["supersedes"], "amends": [], "expands": [], "overlaps": [],
+            "primary_source": ({"status": "none_found", "searched": r["noPrimary"].isoformat(),
+                                "note": r["searchNote"]} if r["noPrimary"] else None),
+            "terms": r["terms"], "notes": r["notes"], "sources": [],
         }
     for r in run_named(store, "_deal-parties", params):
         d = deals.get(r["deal"])
@@ -135,6 +138,11 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
         v["source"] = r["sourceUrl"]
         v["_order"] = _node_order(r["node"])
         d[field].append(v)
+    _date_values(store, params, deals)
+    for r in run_named(store, "_deal-links", params):  # amends / expands / overlaps (issue 11)
+        d = deals.get(r["deal"])
+        if d is not None and r["other"] not in d[r["link"]]:
+            d[r["link"]].append(r["other"])
     seen_sources: set[tuple] = set()
     for r in run_named(store, "_deal-sources", params):
         d = deals.get(r["deal"])
@@ -149,10 +157,34 @@ def fetch_deals(store, party: str | None = None) -> list[dict]:
     for d in deals.values():
         d["members"].sort()
         d["facilities"].sort()
+        for link in ("amends", "expands", "overlaps"):
+            d[link].sort()
         for f in ("power_mw", "accelerators", "price", "total_value"):
             d[f].sort(key=lambda v: v.pop("_order"))
         d["sources"].sort(key=lambda s: (not s["primary"], s["date"] or "", s["url"]))
     return sorted(deals.values(), key=lambda d: d["id"])
+
+
+def _date_values(store, params, deals: dict[str, dict]) -> None:
+    """``date_values`` of each deal whose dates are given as sourced values (issue 11): field ->
+    [{headline, value (the date as given), qualifier, source}], headline first; None otherwise."""
+    seen: set[tuple] = set()
+    for r in sorted(run_named(store, "_deal-dates", params), key=lambda r: _node_order(r["node"])):
+        d = deals.get(r["deal"])
+        if d is None or (r["deal"], r["node"]) in seen:
+            continue
+        seen.add((r["deal"], r["node"]))
+        field = r["field"]
+        if d["date_values"] is None:
+            d["date_values"] = {}
+        d["date_values"].setdefault(field, []).append({
+            "headline": r["node"] == r["head"], "value": _pdate(r["date"], notation(r["precision"]), last=field == "end"),
+            "qualifier": notation(r["qualifier"]), "source": r["sourceUrl"]})
+    for d in deals.values():
+        dv = d["date_values"]
+        if dv:  # headline first, then as listed; fields in date order
+            d["date_values"] = {f: sorted(dv[f], key=lambda v: not v["headline"])
+                                for f in ("announced", "start", "end") if f in dv}
 
 
 def _node_order(iri: str) -> tuple:
@@ -204,7 +236,7 @@ def stats(store) -> dict:
     by_year: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
     missing: dict[str, int] = defaultdict(int)
-    primary = 0
+    primary = none_found = 0
     newest = ""
     for d in deals:
         by_kind[d["kind"]] += 1
@@ -216,6 +248,8 @@ def stats(store) -> dict:
         by_year[year] += 1
         if any(s["primary"] for s in d["sources"]):
             primary += 1
+        elif d.get("primary_source"):
+            none_found += 1
         for f in ("power_mw", "accelerators", "price", "total_value", "facilities", "announced", "start", "end",
                   "status"):
             if not d[f]:
@@ -235,6 +269,10 @@ def stats(store) -> dict:
         "deals_by_month": dict(sorted(by_month.items())),
         "deals_with_primary_source": primary,
         "primary_source_share": round(primary / n, 3) if n else 0.0,
+        # issue 11: deals whose record says a primary source was searched for and none found,
+        # and those without a primary source that say nothing (not yet searched, or not recorded)
+        "deals_primary_source_none_found": none_found,
+        "deals_primary_source_not_searched": n - primary - none_found,
         "fields_missing": dict(sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
     epoch = {r["what"]: r["n"] for r in run_named(store, "_epoch-counts")}

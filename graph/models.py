@@ -131,9 +131,17 @@ class Deal(Record):
     announced: str | None = None
     start: str | None = None
     end: str | None = None
+    # Every sourced value of a date where sources disagree (issue 11): field -> values, headline
+    # first, each {headline, value, qualifier, source}; None when no date is given so.
+    date_values: Mapping[str, tuple] | None = None
     start_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
     end_date: _dt.date | None = _field(default=None, metadata=_INTERNAL)
     supersedes: str | None = None
+    amends: tuple[str, ...] = ()    # issue 11: deals this one amends, expands or overlaps
+    expands: tuple[str, ...] = ()
+    overlaps: tuple[str, ...] = ()
+    # {status: none_found, searched: date, note} when no primary source was found (issue 11)
+    primary_source: Mapping[str, Any] | None = None
     terms: str | None = None
     notes: str | None = None
     sources: tuple[Source, ...] = ()

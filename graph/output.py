@@ -108,9 +108,16 @@ def _sources_text(d: dict) -> str:
 
 
 def _dates_text(d: dict) -> str:
+    """The term, ``start..end`` by headline dates, marked ``(disputed)`` when sources disagree on
+    either (issue 11: every value is in ``date_values``)."""
     if not d.get("start") and not d.get("end"):
         return ""
-    return f"{d.get('start') or '?'}..{d.get('end') or '?'}"
+    dv = d.get("date_values") or {}
+    dis = any(not v["headline"] for f in ("start", "end") for v in dv.get(f) or ())
+    return f"{d.get('start') or '?'}..{d.get('end') or '?'}" + (" (disputed)" if dis else "")
+
+
+term_text = _dates_text
 
 
 def _mw_text(d: dict) -> str:
@@ -219,7 +226,7 @@ def stats_rows(s: dict) -> list[dict]:
     """``stats`` as (section, key, value) rows."""
     rows = [{"section": "total", "key": key, "value": s[key]} for key in (
         "companies", "facilities", "deals", "sources", "data_as_of", "deals_with_primary_source",
-        "primary_source_share")]
+        "primary_source_share", "deals_primary_source_none_found", "deals_primary_source_not_searched") if key in s]
     for section in ("deals_by_kind", "deals_by_status", "deals_by_year", "deals_by_month", "fields_missing",
                     *sorted(k for k in s if k.startswith("epoch"))):
         rows.extend({"section": section, "key": k, "value": v} for k, v in s[section].items())

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from .figures import headline, money, number_text, plain, scaled, totals
-from .output import cell
+from .figures import headline, money, number_text, plain, qualifier as qualifier_words, scaled, totals
+from .output import cell, term_text
 from .terminal import Col, Terminal, disputed_colour, role_colour, status_colour, table
 
 
@@ -30,7 +30,7 @@ def _money(d: dict) -> str:
 
 
 def _term(d: dict) -> str:
-    return f"{d.get('start') or '?'}..{d.get('end') or '?'}" if d.get("start") or d.get("end") else ""
+    return term_text(d)
 
 
 def _primary(d: dict) -> str:
@@ -114,6 +114,8 @@ def company_header(report, term: Terminal) -> list[str]:
                                             if by_role else "")
                  + (f", in force on {report.as_of}" if report.as_of else ""))
     t = totals(deals)
+    if t["not_added"]:
+        lines.append(f"{t['not_added']} deal(s) amended or overlapped by another listed: their figures are not added again")
     mw = t["mw"]
     lines.append(f"power: {plain(mw['total'])} MW in all ({mw['qualified']} qualified figure(s); "
                  f"{mw['missing']} deal(s) give none)")
@@ -185,10 +187,23 @@ def deal_card(deal, term: Terminal, *, superseded_by: Sequence[str] = ()) -> str
             src = f" [{number[v.source]}]" if v.source in number else ""
             mark = " (headline)" if disputed and v.headline else " (disputed)" if not v.headline else ""
             fact(label if k == 0 else "", v.text(style="long") + src + mark, "yellow" if disputed else None)
-    fact("announced", _dated(d["announced"]))
-    fact("start", _dated(d["start"]))
-    fact("end", _dated(d["end"]))
+    for key in ("announced", "start", "end"):
+        values = (d.get("date_values") or {}).get(key)
+        if not values:
+            fact(key, _dated(d[key]))
+            continue
+        disputed = any(not v["headline"] for v in values)  # every sourced value, as for figures
+        for k, v in enumerate(values):
+            src = f" [{number[v['source']]}]" if v["source"] in number else ""
+            mark = " (headline)" if disputed and v["headline"] else " (disputed)" if not v["headline"] else ""
+            fact(key if k == 0 else "", qualifier_words(v["qualifier"]) + _dated(v["value"]) + src + mark,
+                 "yellow" if disputed else None)
     fact("supersedes", d["supersedes"] or "")
+    for link in ("amends", "expands", "overlaps"):
+        fact(link, ", ".join(d.get(link) or ()))
+    ps = d.get("primary_source")
+    if ps:
+        fact("primary src", f"none found (searched {ps['searched']})" + (f": {ps['note']}" if ps.get("note") else ""))
     fact("superseded by", ", ".join(superseded_by))
     fact("terms", d["terms"] or "")
     fact("notes", d["notes"] or "")

@@ -54,6 +54,15 @@ class Money:
 
 
 @dataclass
+class DateValue:
+    """One sourced value of a date where sources disagree (issue 11): the first is the headline."""
+
+    value: PartialDate
+    qualifier: str | None = None
+    source: int | None = None  # 0-based index into the record's sources
+
+
+@dataclass
 class Location:
     city: str | None = None
     region: str | None = None
@@ -113,8 +122,19 @@ class Deal:
     announced: PartialDate | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
+    # Dates given as sourced values (a list where sources disagree): field -> values, headline
+    # first; the headline is also ``announced``/``start``/``end``.
+    date_values: dict[str, list[DateValue]] = field(default_factory=dict)
     status: str | None = None
     supersedes: str | None = None
+    # Links to deals this one amends, expands or overlaps (issue 11; see graph.figures.not_added).
+    amends: list[str] = field(default_factory=list)
+    expands: list[str] = field(default_factory=list)
+    overlaps: list[str] = field(default_factory=list)
+    # ``primary_source: {status: none_found, searched: DATE}``: no primary source was found when
+    # searched on that date (issue 11: absence recorded, not assumed).
+    primary_searched: PartialDate | None = None
+    primary_search_note: str | None = None
     terms: str | None = None
     notes: str | None = None
     sources: list[Source] = field(default_factory=list)

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .dates import PartialDate
-from .records import Accelerators, Catalog, Company, Deal, Facility, Figure, Money, Source
+from .records import Accelerators, Catalog, Company, DateValue, Deal, Facility, Figure, Money, Source
 from .vocab import (CKG, COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, PERIODS, PRECISIONS,
                     PREFIXES, QUALIFIERS, RECORDS_GRAPH, SOURCE_KINDS, company_iri, deal_iri, facility_iri, source_iri)
 
@@ -141,6 +141,20 @@ class TripleBuilder:
             nodes.append(node)
         self._link_headline(owner, prop, nodes)
 
+    def date_values(self, owner: URIRef, field: str, values: Sequence[DateValue], src_nodes: list[URIRef]) -> None:
+        """Every sourced value of a date (issue 11): ``deal/<id>/<field>/<n>`` nodes, the headline
+        linked by ``ckg:<field>Value`` and the others hanging off it by ``ckg:alternativeValue``.
+        An end date is stored as the last day of its period, like ``ckg:endDate``."""
+        nodes = []
+        for i, v in enumerate(values, 1):
+            node = U(f"{owner}/{field}/{i}")
+            self.add(node, RDF.type, U(CKG.DateValue))
+            self.add(node, CKG.dateValue, date_literal(v.value.last if field == "end" else v.value.first))
+            self.add(node, CKG.datePrecision, U(CKG[PRECISIONS[v.value.precision]]))
+            self._value_common(node, v.qualifier, v.source, src_nodes)
+            nodes.append(node)
+        self._link_headline(owner, CKG[f"{field}Value"], nodes)
+
     # ------------------------------------------------------------------ records
     def company(self, c: Company) -> None:
         s = U(company_iri(c.id))
@@ -224,10 +238,19 @@ class TripleBuilder:
         self.date(s, CKG.announcedDate, CKG.announcedPrecision, d.announced)
         self.date(s, CKG.startDate, CKG.startPrecision, d.start)
         self.date(s, CKG.endDate, CKG.endPrecision, d.end, last=True)
+        for field, values in sorted(d.date_values.items()):
+            self.date_values(s, field, values, src_nodes)
         if d.status:
             self.add(s, CKG.status, U(CKG[DEAL_STATUSES[d.status]]))
         if d.supersedes:
             self.add(s, CKG.supersedes, U(deal_iri(d.supersedes)))
+        if d.primary_searched is not None:
+            self.add(s, CKG.noPrimarySourceFound, date_literal(d.primary_searched.first))
+            if d.primary_search_note:
+                self.add(s, CKG.primarySearchNote, Literal(d.primary_search_note))
+        for field, prop in (("amends", CKG.amends), ("expands", CKG.expands), ("overlaps", CKG.overlaps)):
+            for other in getattr(d, field):
+                self.add(s, prop, U(deal_iri(other)))
         if d.terms:
             self.add(s, CKG.terms, Literal(d.terms))
         if d.notes:

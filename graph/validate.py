@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 from .errors import Problem, Report
 from .loaders import RawRecord, ReadResult
 from .suggest import close, did_you_mean, ids_for
-from .records import Accelerators, Catalog, Company, Deal, Facility, Figure, Location, Money, Source
+from .records import Accelerators, Catalog, Company, DateValue, Deal, Facility, Figure, Location, Money, Source
 from .schema import RECORDS, check
 
 
@@ -127,8 +127,8 @@ def _facility(rec: RawRecord, problems: list[Problem]) -> Facility | None:
     return f if rid and name else None
 
 
-_DEAL_VALUES = ("provider", "customer", "guarantor", "end_user", "announced", "start", "end", "status", "supersedes",
-                "terms", "notes")
+_DEAL_VALUES = ("provider", "customer", "guarantor", "end_user", "status", "supersedes", "terms", "notes")
+DATE_FIELDS = ("announced", "start", "end")
 
 
 def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
@@ -140,6 +140,11 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
         setattr(deal, name, v.get(name))
     deal.members = v.get("members") or []
     deal.facilities = v.get("facilities") or []
+    for key in DATE_FIELDS:  # a date, or sourced values where sources disagree (the first is the headline)
+        values = v.get(key) or []
+        setattr(deal, key, values[0].value if values else None)
+        if values and isinstance(d.get(key), (list, dict)):
+            deal.date_values[key] = [DateValue(x.value, x.qualifier, _index(x.source)) for x in values]
     cap = v.get("capacity")
     if cap is not None:
         deal.power_mw = _figures(cap.power_mw)
@@ -150,7 +155,8 @@ def _deal(rec: RawRecord, problems: list[Problem]) -> Deal | None:
         ctx.add("end", f"ends ({deal.end}) before it starts ({deal.start})", ctx.line("end"))
     deal.sources = _sources(v.get("sources"))
     _check_source_indexes(ctx, [("capacity.power_mw", deal.power_mw), ("capacity.accelerators", deal.accelerators),
-                                ("price", deal.price), ("total_value", deal.total_value)])
+                                ("price", deal.price), ("total_value", deal.total_value),
+                                *deal.date_values.items()])
     if kind == "joint_venture":
         if len(deal.members) < 2:
             ctx.add("members", "a joint venture needs two or more members", ctx.line("members"))

@@ -113,18 +113,19 @@ PRECISIONS: dict[str, str] = {"year": "YearPrecision", "month": "MonthPrecision"
 SOURCE_KINDS: dict[str, str] = {
     "filing": "Filing",
     "company_release": "CompanyRelease",
+    "government": "GovernmentSource",
     "news": "NewsReport",
     "aggregator": "Aggregator",
     "dataset": "DatasetSource",
 }
-PRIMARY_SOURCE_KINDS = ("filing", "company_release")
+PRIMARY_SOURCE_KINDS = ("filing", "company_release", "government")
 CONFIDENCES: dict[str, str] = {"confident": "Confident", "likely": "Likely", "speculative": "Speculative"}
 
 _CLASSES = [
     "Company", "Facility", "Deal", "Capacity", "PowerCapacity", "AcceleratorCapacity",
     "MonetaryAmount", "Source", "Concept", "DealStatus", "FacilityStatus", "CompanyKind",
     "Qualifier", "Period", "DatePrecision", "SourceKind", "Confidence", "Dataset",
-    "ComputeUse", "CapacitySnapshot",
+    "ComputeUse", "CapacitySnapshot", "DateValue",
     *DEAL_KINDS.values(),
 ]
 _INDIVIDUALS = [
@@ -139,6 +140,12 @@ _PROPERTIES = [
     "facility", "powerCapacity", "acceleratorCapacity", "price", "totalValue", "alternativeValue",
     "qualifier", "per", "acceleratorModel", "status", "supersedes", "terms", "notes",
     "announcedDate", "announcedPrecision", "startDate", "startPrecision", "endDate", "endPrecision",
+    # dates where sources disagree: every sourced value (issue 11)
+    "announcedValue", "startValue", "endValue", "dateValue", "datePrecision",
+    # deals that amend, expand or overlap others, so totals count money once (issue 11)
+    "amends", "expands", "overlaps",
+    # no primary source found when searched on a date (issue 11)
+    "noPrimarySourceFound", "primarySearchNote",
     # companies
     "companyKind", "parentSince", "parentSincePrecision", "wikidataId", "slug", "country",
     # facilities

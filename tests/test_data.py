@@ -98,7 +98,8 @@ def test_stats_shows_kind_status_year_and_primary_share(runner, all_deals):
     for year in ("2023", "2024", "2025", "2026"):
         assert stats["deals_by_year"].get(year, 0) >= 1, year
     assert sum(stats["deals_by_kind"].values()) == sum(stats["deals_by_status"].values()) == stats["deals"]
-    primary = sum(1 for d in all_deals if any(s["kind"] in ("filing", "company_release") for s in d["sources"]))
+    primary = sum(1 for d in all_deals if any(s["kind"] in ("filing", "company_release", "government")
+                                              for s in d["sources"]))
     assert stats["deals_with_primary_source"] == primary
     assert stats["primary_source_share"] == round(primary / stats["deals"], 3)
     assert "fields_missing" in stats
@@ -115,6 +116,18 @@ def test_readme_counts_match_the_data(runner):
         assert int(m.group(1)) == stats[key], f"README says {m.group(1)} {key}, the data has {stats[key]}"
     for kind, n in stats["deals_by_kind"].items():
         assert re.search(rf"\| {kind} \| {n} \|", text), f"README count for {kind} is not {n}"
+    # issue 11: the as-of date, the primary-source share and the months of announcement
+    assert f"| newest dated source (the data's as-of date) | {stats['data_as_of']} |" in text
+    share = f"{stats['deals_with_primary_source']} ({round(100 * stats['primary_source_share'])}%)"
+    assert re.search(r"\| deals with at least one primary source [^|]*\| " + re.escape(share) + r" \|", text), share
+    assert re.search(r"searched for and none found \| " + str(stats["deals_primary_source_none_found"]) + r" \|", text)
+    table = text.split("| month |", 1)[1].split("\n\n", 1)[0]
+    years = [y.strip() for y in table.splitlines()[0].split("|") if y.strip()]
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        for year, cell in zip(years, cells[1:]):
+            key = year if cells[0] == "year only" else f"{year}-{cells[0]}"
+            assert (int(cell) if cell else 0) == stats["deals_by_month"].get(key, 0), (key, cell)
 
 
 def test_data_licence_is_cc_by_4(runner):

@@ -77,6 +77,9 @@ def parse_text(text: str, display: str) -> tuple[object, list[Problem]]:
 # (data/epoch/snapshot.yaml) becomes one record: the date the Epoch files were taken.
 MAPPING_SECTIONS = {"epoch_aliases": "company", "epoch_facilities": "facility"}
 RECORD_SECTIONS = ("epoch_snapshot",)
+# Lists of records beyond the three sections: the publisher registry (data/publishers.yaml),
+# checked by graph.publishers.
+LIST_SECTIONS = (*SECTIONS, "publishers")
 
 
 def _mapping_records(result: ReadResult, key: str, value: object, display: str, line: int) -> None:
@@ -117,10 +120,10 @@ def records_from_document(doc: object, display: str) -> ReadResult:
         if key in MAPPING_SECTIONS or key in RECORD_SECTIONS:
             _mapping_records(result, key, value, display, line_of(key))
             continue
-        if key not in SECTIONS:
+        if key not in LIST_SECTIONS:
             result.problems.append(Problem(display, line_of(key), "", str(key),
                                            "unknown top-level list; expected companies, facilities or deals "
-                                           "(or epoch_aliases, epoch_facilities, epoch_snapshot for Epoch AI's data)"))
+                                           "(or publishers for the publisher registry; epoch_aliases, epoch_facilities, epoch_snapshot for Epoch AI's data)"))
             continue
         if value is None:
             continue

@@ -177,6 +177,16 @@ DATE = Kind(_date, {"anyOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{
             "date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`")
 
 
+def _day(value: Any) -> PartialDate:
+    date = _date(value)
+    if date.precision != "day":
+        raise bad(f"give the day of the search (YYYY-MM-DD), got {date}")
+    return date
+
+
+DAY = Kind(_day, {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, "date: `YYYY-MM-DD`")
+
+
 def _source_index(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise bad(f"must be the 1-based number of a source in this record's sources, got {value!r}")
@@ -202,6 +212,16 @@ def as_figure(value: Any) -> Any:
 def figures(value: Any) -> Any:
     """A figure: a number, ``{value, qualifier, source}``, or a list of those."""
     return [as_figure(v) for v in as_list(value)]
+
+
+def dates(value: Any) -> Any:
+    """A date: a plain date, ``{value, qualifier, source}``, or a list of those where sources
+    disagree (each of a list must be a mapping, so that it says which source states it)."""
+    if value == []:
+        raise bad("must be a date, or a list of {value, source} where sources disagree")
+    if isinstance(value, list):
+        return value
+    return [value if isinstance(value, dict) else {"value": value}]
 
 
 def list_of(message: str, *, required: str = "") -> Callable[[Any], Any]:

@@ -29,6 +29,7 @@ CompanyRef = Annotated[str, k.text("company: id, name or alias")]
 CompanyRefs = Annotated[list[str], k.names("list of companies (ids, names or aliases)")]
 FacilityRefs = Annotated[list[str], k.names("list of facilities (ids, names or aliases)")]
 DealRef = Annotated[str, k.text("deal id")]
+DealRefs = Annotated[list[str], k.names("deal id, or a list of them")]
 Id = Annotated[str, k.SLUG]
 Date = Annotated[object, k.DATE]
 Amount = Annotated[float, k.number(label="number, zero or more")]
@@ -63,7 +64,9 @@ class Source(Part):
     date: Optional[Date] = Field(None, description="When the page was published (required unless the page shows "
                                                    "none; every deal has at least one dated source).")
     kind: Optional[Annotated[str, k.one_of(SOURCE_KINDS)]] = Field(
-        None, description="What the page is; `filing` and `company_release` are primary sources.")
+        None, description="What the page is; `filing`, `company_release` and `government` are primary sources.")
+    kind_why: Optional[Text] = Field(None, description="Why `kind` differs from the kind of its publisher in "
+                                                       "data/publishers.yaml (a wire copy of a release, say).")
 
 
 class Figure(Part):
@@ -113,6 +116,29 @@ class Price(Money):
 
 def _many(model: type) -> object:
     return Annotated[list[model], BeforeValidator(k.as_list, json_schema_input_type=Union[model, list[model]])]
+
+
+class DateValue(Part):
+    """One sourced value of a date where sources disagree."""
+
+    expected: ClassVar[str] = "must be a mapping {value, qualifier, source} (a date where sources disagree)"
+    value: Date = Field(description="The date.")
+    qualifier: Optional[Qualifier] = Field(None, description="How the source hedges it.")
+    source: Optional[SourceIndex] = Field(None, description="Which of the record's sources states it.")
+
+
+# A date: plain, {value, qualifier, source}, or a list of those where sources disagree (headline first).
+Dates = Annotated[list[DateValue], BeforeValidator(k.dates, json_schema_input_type=Union[
+    Date, DateValue, list[DateValue]])]
+
+
+class PrimarySearch(Part):
+    """A record that a primary source was looked for and not found."""
+
+    expected: ClassVar[str] = "must be a mapping {status: none_found, searched: YYYY-MM-DD}"
+    status: Annotated[str, k.one_of(("none_found",), required=True)] = Field(description="`none_found`.")
+    searched: Annotated[object, k.DAY] = Field(description="The day the primary source was searched for.")
+    note: Optional[Text] = Field(None, description="Where it was searched.")
 
 
 class Location(Part):
@@ -204,19 +230,28 @@ class Deal(Record):
                                                             "disagree.")
     total_value: Optional[_many(Money)] = Field(None, description="The whole deal's value; a list where sources "
                                                                   "disagree.")
-    announced: Optional[Date] = Field(None, description="When it was announced.")
-    start: Optional[Date] = Field(None, description="When the service period starts.")
-    end: Optional[Date] = Field(None, description="When it ends (a partial date covers its whole period); "
-                                                  "not before `start`.")
+    announced: Optional[Dates] = Field(None, description="When it was announced: a date, or sourced values "
+                                                         "where sources disagree.")
+    start: Optional[Dates] = Field(None, description="When the service period starts.")
+    end: Optional[Dates] = Field(None, description="When it ends (a partial date covers its whole period); "
+                                                   "not before `start`.")
     status: Optional[Annotated[str, k.one_of(DEAL_STATUSES)]] = Field(None, description="Where the deal stands.")
     supersedes: Optional[DealRef] = Field(None, description="The deal this one replaces.")
+    amends: Optional[DealRefs] = Field(None, description="Deals whose terms this one changes (their money is "
+                                                         "not added again).")
+    expands: Optional[DealRefs] = Field(None, description="Deals this one adds to (both are counted).")
+    overlaps: Optional[DealRefs] = Field(None, description="Deals that cover some of the same money (not added "
+                                                           "again).")
+    primary_source: Optional[PrimarySearch] = Field(None, description="When no primary source was found: "
+                                                                      "when it was searched for.")
     terms: Optional[Text] = Field(None, description="The terms, in our words.")
     notes: Optional[Text] = Field(None, description="Curator's notes: how sources disagree, what is missing.")
     sources: DealSources = Field(description="Who says so; at least one.")
 
 
 RECORDS: dict[str, type[Record]] = {m.section: m for m in (Company, Facility, Deal)}
-PARTS: tuple[type[Part], ...] = (Source, Location, Capacity, Figure, Accelerators, Money, Price)
+PARTS: tuple[type[Part], ...] = (Source, Location, Capacity, Figure, Accelerators, Money, Price, DateValue,
+                                  PrimarySearch)
 
 
 class RecordFile(BaseModel):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dates import PartialDate, parse_or_none
+from ..figures import not_added
 from ..lookup import ROLES, company_index, fetch_deals, plain_number
 from ..query import run_named
 from ..store import IRI
@@ -255,11 +256,25 @@ def deal_page(data: SiteData, did: str) -> dict:
                    "url": v["source"]} for v in d[name]]
         if values:
             figures.append({"label": label, "values": values, "disputed": disputed(d, name)})
-    dates = [(label, date_with_precision(d[k])) for k, label in
-             (("announced", "Announced"), ("start", "Start"), ("end", "End"))]
+    dates = []  # every sourced value of a date where sources disagree (issue 11), else the date
+    for k, label in (("announced", "Announced"), ("start", "Start"), ("end", "End")):
+        values = (d.get("date_values") or {}).get(k)
+        if not values:
+            dates.append({"label": label, "v": date_with_precision(d[k]), "headline": True, "source": None,
+                          "url": None, "qualifier": "", "disputed": False})
+            continue
+        split = any(not x["headline"] for x in values)
+        for x in values:
+            dates.append({"label": label, "v": date_with_precision(x["value"]), "headline": x["headline"],
+                          "source": by_url.get(x["source"]), "url": x["source"], "disputed": split,
+                          "qualifier": {"approx": "about", "up_to": "up to", "at_least": "at least",
+                                        "more_than": "more than"}.get(x["qualifier"] or "", "")})
     return {"deal": d, "row": deal_row(data, d), "parties": parties, "figures": figures,
-            "dates": [(label, v) for label, v in dates if v],
+            "dates": [x for x in dates if x["v"]],
             "supersedes": d["supersedes"], "superseded_by": data.superseded_by.get(did, []),
+            "links": [(label, d.get(key) or []) for key, label in
+                      (("amends", "Amends"), ("expands", "Expands"), ("overlaps", "Overlaps"))
+                      if d.get(key)],
             "facilities": [{"id": f, "name": data.facility_name(f), "page": f in data.facilities}
                            for f in d["facilities"]],
             "bars": term_bars([d], data.today)}
@@ -283,7 +298,10 @@ def headline(data: SiteData) -> dict:
     """Figures for the home page: counts, contracted MW, committed money per currency, newest deals."""
     mw = 0.0
     money_by: dict[str, float] = defaultdict(float)
+    skip = not_added(list(data.deals.values()))  # money counted once (issue 11)
     for d in data.deals.values():
+        if d["id"] in skip:
+            continue
         for v in d["power_mw"]:
             if v["headline"]:
                 mw += float(v["value"])
@@ -412,7 +430,10 @@ def timeline(data: SiteData) -> dict:
                      "day": when.first.isoformat() if when else None,
                      "provider": d["provider"] or (d["members"][0] if d["members"] else None),
                      "customer": d["customer"], "mw": mw or None, "money": dict(money_by),
-                     "start": s.first.isoformat() if s else None, "end": e.last.isoformat() if e else None})
+                     "start": s.first.isoformat() if s else None, "end": e.last.isoformat() if e else None,
+                     # deals whose money this one counts (amends/overlaps: figures.not_added), so the
+                     # cumulative chart adds the same money once
+                     "replaces": sorted({*(d.get("amends") or ()), *(d.get("overlaps") or ())})})
     names = {cid: data.company_name(cid) for d in data.deals.values() for cid in d["parties"]}
     return {"deals": rows, "names": dict(sorted(names.items())), "kinds": dict(DEAL_KINDS),
             "statuses": dict(DEAL_STATUSES), "today": data.today.isoformat()}

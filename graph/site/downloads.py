@@ -42,7 +42,12 @@ DEAL_FIELDS = [("id", "string", "The deal's id (its page is deal/<id>/)"), ("kin
                ("announced", "string", "Announcement date (YYYY, YYYY-MM or YYYY-MM-DD)"),
                ("start", "string", "Start date (partial)"), ("end", "string", "End date (partial)"),
                ("supersedes", "string", "Id of the deal this one supersedes"),
-               ("primary_source", "boolean", "Has a primary source (filing or company release)"),
+               ("amends", "string", "Ids of the deals this one amends (;): totals count this deal's money, not theirs"),
+               ("expands", "string", "Ids of the deals this one adds to (;)"),
+               ("overlaps", "string", "Ids of the deals whose money this one's figures count (;): totals count it once"),
+               ("dates_disputed", "string", "Other sourced dates where sources disagree, as 'field date' (;)"),
+               ("primary_source", "boolean", "Has a primary source (filing, company release or government page)"),
+               ("primary_source_searched", "string", "Day a primary source was searched for and none found"),
                ("source_urls", "string", "Source addresses (;)")]
 COMPANY_FIELDS = [("id", "string", "The company's id"), ("name", "string", "Name"),
                   ("aliases", "string", "Other names (;)"), ("kind", "string", "Company kind"),
@@ -128,6 +133,9 @@ class Downloads:
                           "total_value_amount": head_tv["amount"] if head_tv else None,
                           "total_value_currency": head_tv["currency"] if head_tv else None,
                           "primary_source": any(s["primary"] for s in x["sources"]),
+                          "primary_source_searched": (x.get("primary_source") or {}).get("searched"),
+                          "dates_disputed": [f"{k} {v['value']}" for k, vs in (x.get("date_values") or {}).items()
+                                             for v in vs if not v["headline"]],
                           "source_urls": [s["url"] for s in x["sources"]]})
         out["deals.csv"] = _csv(DEAL_FIELDS, deals)
         out["companies.csv"] = _csv(COMPANY_FIELDS, [{**c, "deals": len(d.deals_of.get(c["id"], []))}

@@ -108,10 +108,17 @@
     var box = document.getElementById("cum-chart"), legendBox = document.getElementById("cum-legend");
     box.replaceChildren(); legendBox.replaceChildren();
     var measure = measureSel.value, by = bySel.value, n = +topSel.value;
-    var per = {};
+    var per = {}, byId = {};
+    function value(d) { return measure === "mw" ? (d.mw || 0) : ((d.money || {}).USD || 0); }
+    dated.forEach(function (d) { byId[d.id] = d; });
     dated.forEach(function (d) {
       var who = d[by];
-      var v = measure === "mw" ? (d.mw || 0) : ((d.money || {}).USD || 0);
+      var v = value(d);
+      // money counted once: a deal that amends or overlaps another of the same company takes its place
+      (d.replaces || []).forEach(function (id) {
+        var o = byId[id];
+        if (o && o[by] === who) { v -= value(o); }
+      });
       if (!who || !v) { return; }
       (per[who] = per[who] || []).push([d.month, v]);
     });
