@@ -28,38 +28,54 @@ class Compiled:
     """A validated catalog and its triples, ready to load."""
 
     catalog: object
-    graphs: dict  # graph IRI -> rdflib.Graph
+    graphs: dict  # a source's named graph IRI -> rdflib.Graph (graph.sources)
     graph: object  # their union, as checked by SHACL
     report: Report
+    summary: str = ""  # what sources beyond the curated records added (for `validate`)
 
 
-def read_and_validate(paths: Sequence[str | os.PathLike], *, epoch: bool = True, known=None):
+def _sources(sources: Sequence[str] | None, epoch: bool | None):
+    """The sources chosen. ``epoch=False`` is the older spelling of ``sources=("curated",)`` (kept:
+    store folders record the options they were loaded with)."""
+    from .sources import BASE, chosen
+
+    if sources is None and epoch is False:
+        sources = (BASE,)
+    return chosen(sources)
+
+
+def _read_and_check(paths, sources, known):
+    from .sources import check, read
+
+    return check(read(paths, sources), sources, known=known)
+
+
+def read_and_validate(paths: Sequence[str | os.PathLike], *, sources: Sequence[str] | None = None,
+                      epoch: bool | None = None, known=None):
     """Read record files and validate them (no triples yet). Returns ``Validated``."""
-    from .epoch import validation_hooks
-    from .loaders import ReadResult, read_paths
-    from .validate import validate
-
-    read = read_paths(paths)
-    if not epoch:  # --no-epoch: drop every record an Epoch AI loader read (sections epoch_*)
-        read = ReadResult(records=[r for r in read.records if not r.section.startswith("epoch")],
-                          problems=read.problems, files=list(read.files))
-    return validate(read, validation_hooks(), known=known)
+    validated, _ = _read_and_check(paths, _sources(sources, epoch), known)
+    return validated
 
 
-def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, shacl: bool = True,
-                  progress: Progress = _noop, known=None) -> Compiled:
-    """Validate records, build their triples and check the SHACL shapes.
+def compile_paths(paths: Sequence[str | os.PathLike], *, sources: Sequence[str] | None = None,
+                  epoch: bool | None = None, shacl: bool = True, progress: Progress = _noop, known=None) -> Compiled:
+    """Validate records, build each source's triples and check the SHACL shapes.
 
+    ``sources`` names the data sources to use (:mod:`graph.sources`; default: all).
     Raises :class:`ValidationFailed` with every problem when anything is wrong.
     """
+    from .sources import graphs as source_graphs
+    from .sources import summary
+
     progress("reading and validating records")
-    validated = read_and_validate(paths, epoch=epoch, known=known)
+    chosen = _sources(sources, epoch)
+    validated, parts = _read_and_check(paths, chosen, known)
     if validated.report.problems:
         raise ValidationFailed(validated.report.problems)
     progress("building triples")
-    from .triples import catalog_graphs, union
+    from .triples import union
 
-    graphs = catalog_graphs(validated.catalog)
+    graphs = source_graphs(validated.catalog, parts, chosen)
     g = union(graphs)
     if shacl:
         progress(f"checking SHACL shapes on {len(g)} triples")
@@ -69,7 +85,7 @@ def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, sha
         problems = check(_with_known_types(g, known), where=where)
         if problems:
             raise ValidationFailed(problems)
-    return Compiled(validated.catalog, graphs, g, validated.report)
+    return Compiled(validated.catalog, graphs, g, validated.report, summary(validated.catalog, parts, chosen))
 
 
 def _with_known_types(g, known):

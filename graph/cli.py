@@ -473,16 +473,12 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool, all_problems:
     from .build import compile_paths
 
     state.all_problems = all_problems
-    compiled = compile_paths(list(paths), epoch=state.epoch, shacl=not no_shacl, progress=state.progress)
+    compiled = compile_paths(list(paths), sources=state.sources, shacl=not no_shacl, progress=state.progress)
     report_notes(compiled.report.notes, list_notes)
     cat = compiled.catalog
-    sites = cat.extras.get("epoch_sites", [])
-    epoch = (f"; Epoch AI: {len(sites)} sites, {sum(len(s.users) for s in sites)} compute uses, "
-             f"{len(cat.extras.get('epoch_snapshots', []))} timeline readings, "
-             f"{sum(1 for c in cat.companies.values() if c.from_epoch)} companies from unmapped names (see the notes)"
-             if sites else "")
+    more = f"; {compiled.summary}" if compiled.summary else ""
     click.echo(f"ok: {len(cat.companies)} companies, {len(cat.facilities)} facilities, {len(cat.deals)} deals, "
-               f"{len(compiled.graph)} triples; no problems{epoch}")
+               f"{len(compiled.graph)} triples; no problems{more}")
 
 
 @main.command()
@@ -505,7 +501,7 @@ def load(state: State, paths: tuple[str, ...], replace: bool, list_notes: bool) 
         raise click.UsageError("load needs a store folder: computekg --store DIR load PATH...")
     from .writes import load_into
 
-    result = load_into(state.store_path, list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
+    result = load_into(state.store_path, list(paths), sources=state.sources, replace=replace, progress=state.progress)
     report_notes(result.report.notes, list_notes)
     for message in result.notes:
         note(message)

@@ -55,7 +55,7 @@ def data_revisions(repo: Path, sub: str = "data", *, limit: int | None = None) -
     return revs[::-1]
 
 
-def history(repo: Path, sub: str = "data", *, epoch: bool = True, limit: int | None = None) -> History:
+def history(repo: Path, sub: str = "data", *, sources=None, limit: int | None = None) -> History:
     """Compile each revision of ``repo``'s ``sub`` folder and collect every entity's steps."""
     from .cache import cached_store
 
@@ -64,7 +64,7 @@ def history(repo: Path, sub: str = "data", *, epoch: bool = True, limit: int | N
     for rev in data_revisions(repo, sub, limit=limit):
         try:
             folder = git_tree(f"git:{rev.sha}:{sub}", cwd=repo)
-            store = cached_store([folder], epoch=epoch)
+            store = cached_store([folder], sources=sources)
         except ComputeKGError:
             out.skipped.append(rev)
             continue

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from .dates import PartialDate
 from .records import Accelerators, Catalog, Company, Deal, Facility, Figure, Money, Source
 from .vocab import (CKG, COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, PERIODS, PRECISIONS,
-                    PREFIXES, QUALIFIERS, RECORDS_GRAPH, SOURCE_KINDS, company_iri, deal_iri, facility_iri, source_iri)
+                    PREFIXES, QUALIFIERS, SOURCE_KINDS, company_iri, deal_iri, facility_iri, source_iri)
 
 SCHEMA = PREFIXES["schema"]
 PROV = PREFIXES["prov"]
@@ -160,10 +160,6 @@ class TripleBuilder:
         if c.wikidata:
             self.add(s, CKG.wikidataId, Literal(c.wikidata))
             self.add(s, S("sameAs"), U(WD + c.wikidata))
-        if c.from_epoch:
-            self.add(s, CKG.fromEpoch, Literal(True))
-        for n in c.epoch_names:
-            self.add(s, CKG.epochName, Literal(n))
         self.sources(s, c.sources)
 
     def facility(self, f: Facility) -> None:
@@ -234,27 +230,15 @@ class TripleBuilder:
             self.add(s, CKG.notes, Literal(d.notes))
 
     def catalog(self, cat: Catalog) -> Graph:
+        """The curated records' triples (companies another source made are that source's)."""
         for c in sorted(cat.companies.values(), key=lambda c: c.id):
-            self.company(c)
+            if not c.from_epoch:
+                self.company(c)
         for f in sorted(cat.facilities.values(), key=lambda f: f.id):
             self.facility(f)
         for d in sorted(cat.deals.values(), key=lambda d: d.id):
             self.deal(d)
         return self.g
-
-
-# Dataset modules (Epoch AI) register hooks here: catalog -> (graph IRI, rdflib Graph).
-GRAPH_BUILDERS: list = []
-
-
-def catalog_graphs(cat: Catalog) -> dict[str, Graph]:
-    """The named graphs for a catalog: curated records, plus one per registered dataset hook."""
-    graphs = {RECORDS_GRAPH: TripleBuilder().catalog(cat)}
-    for hook in GRAPH_BUILDERS:
-        name, g = hook(cat)
-        if len(g):
-            graphs[name] = g
-    return graphs
 
 
 def union(graphs: dict[str, Graph]) -> Graph:
@@ -263,11 +247,6 @@ def union(graphs: dict[str, Graph]) -> Graph:
         for t in part:
             g.add(t)
     return g
-
-
-def catalog_to_graph(cat: Catalog) -> Graph:
-    """Every triple for a catalog, in one graph."""
-    return union(catalog_graphs(cat))
 
 
 def iter_sorted_ntriples(g: Graph) -> Iterable[str]:

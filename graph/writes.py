@@ -11,7 +11,7 @@ fresh graphs named ``urn:computekg:staging:...`` that no record refers to, then 
 request moves them into place. A server (or this process) stopped before that request leaves
 the target graphs as they were.
 
-Options for compiling (``epoch=``, ``sources=``...) pass through to
+Options for compiling (``sources=``...) pass through to
 :func:`graph.build.compile_paths` unchanged and are recorded with the generation.
 """
 
@@ -44,7 +44,7 @@ class WriteResult:
 
 
 def _files_of(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
-    from .loaders import iter_files
+    from .sources import iter_files
 
     files, problems = iter_files(paths)
     return [f.resolve() for f in files], problems
