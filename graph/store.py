@@ -230,11 +230,15 @@ class OxigraphStore:
             self._lease.release()
             self._lease = None
 
+    # Records are in one named graph per data source (graph.sources): the tool's own lookups read
+    # every graph (graph.query.run_named), as fast here as the default graph alone.
+    lookups_read_union = True
+
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True,
               timeout: float | None = None) -> Result:
         """Run a query. ``union=True`` (the default, for users) sees every graph, the ontology and
-        derived relations included; the tool's own lookups pass ``union=False`` to read only the
-        default graph, where all records live, which pyoxigraph answers many times faster.
+        derived relations included; ``union=False`` reads the data only: the default graph and the
+        data sources' named graphs (:func:`graph.vocab.source_graph`).
         ``timeout`` (seconds) stops waiting for a query that runs longer: :class:`QueryError`."""
         if timeout is not None:
             return _with_timeout(lambda: self._query(sparql, bindings, union), timeout)
@@ -261,9 +265,9 @@ class OxigraphStore:
         import pyoxigraph as ox
 
         subs = {ox.Variable(k): to_term(v) for k, v in (bindings or {}).items()}
+        dataset: dict[str, Any] = {"use_default_graph_as_union": True} if union else self._data_graphs()
         try:
-            res = self._store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=union,
-                                    substitutions=subs or None)
+            res = self._store.query(sparql, prefixes=dict(PREFIXES), substitutions=subs or None, **dataset)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {_syntax_message(exc)}",
                              "check the query near the position given") from None
@@ -286,6 +290,15 @@ class OxigraphStore:
             rows.append(row)
         return Rows(variables, rows)
 
+    def _data_graphs(self) -> dict[str, Any]:
+        """The query dataset of ``union=False``: the default graph and the sources' named graphs."""
+        import pyoxigraph as ox
+
+        from .vocab import SOURCE_GRAPH_PREFIX
+
+        sources = [g for g in self._store.named_graphs() if g.value.startswith(SOURCE_GRAPH_PREFIX)]
+        return {"default_graph": [ox.DefaultGraph(), *sorted(sources, key=str)]} if sources else {}
+
     def load_ntriples(self, data: bytes, graph: str | None = None) -> None:
         """Load N-Triples in one transaction, into a named graph or (None) the default graph."""
         import pyoxigraph as ox
@@ -294,6 +307,14 @@ class OxigraphStore:
             raise StoreError("the store is open read-only")
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+
+    def load_turtle(self, data: bytes, graph: str) -> None:
+        """Load a Turtle document into a named graph in one transaction (pyoxigraph's own parser)."""
+        import pyoxigraph as ox
+
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        self._store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
 
     def bulk_load_ntriples(self, data: bytes, graph: str | None = None) -> None:
         """Non-transactional, faster load for building a fresh store (bench, cache)."""

@@ -180,6 +180,7 @@ def _load_remote(url: str, paths: Sequence[str | os.PathLike], *, replace: bool,
     import pyoxigraph as ox
 
     from .store import RemoteStore
+    from .vocab import SOURCE_GRAPH_PREFIX
 
     remote = RemoteStore(url, read_only=False)
     _drop_stale_staging(remote)
@@ -195,6 +196,8 @@ def _load_remote(url: str, paths: Sequence[str | os.PathLike], *, replace: bool,
     by_graph: dict[str, list[str]] = {}
     for q in local._store.quads_for_pattern(None, None, None):
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        if g.startswith(SOURCE_GRAPH_PREFIX):
+            g = ""  # an endpoint keeps the records in its default graph, which every client reads
         by_graph.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
     run = f"{STAGING_PREFIX}{int(time.time())}-{uuid.uuid4().hex}"
     staging = {g: f"{run}/{i}" for i, g in enumerate(sorted(by_graph))}
