@@ -128,9 +128,8 @@ class State:
     def __init__(self, data: tuple[str, ...], store: str | None, epoch: bool):
         self.data = [Path(p) for p in data]
         self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
-        self.epoch = epoch
         self.all_problems = False  # validate --all-problems
-        self.sources = None if epoch else ("curated",)  # --no-epoch: the curated source only
+        self.sources = None if epoch else ("curated",)  # --no-epoch: the curated source only (graph.sources)
         self._kg = None
 
     def progress(self, message: str) -> None:

@@ -185,3 +185,18 @@ def test_every_ckg_term_in_the_queries_is_declared_in_the_ontology():
 
 def test_the_layer_table_has_no_circle_left():
     assert not graph.SAME_LAYER and not graph.KNOWN_CIRCLES
+
+
+def test_the_api_and_the_cli_choose_the_sources(runner, tmp_path, monkeypatch):
+    from graph.cli import main
+    from graph.errors import BadValue
+
+    monkeypatch.setenv("COMPUTEKG_CACHE_DIR", str(tmp_path / "cache"))
+    assert graph.open(FIXTURES).company("OpenAI").sites
+    assert not graph.open(FIXTURES, sources=["curated"]).company("OpenAI").sites
+    with pytest.raises(BadValue, match="unknown data source 'epok'"):
+        graph.open(FIXTURES, sources=["epok"]).companies()
+    with_epoch = runner.invoke(main, ["validate", str(FIXTURES)])
+    without = runner.invoke(main, ["--no-epoch", "validate", str(FIXTURES)])
+    assert with_epoch.exit_code == without.exit_code == 0
+    assert "; Epoch AI: " in with_epoch.stdout and "Epoch AI" not in without.stdout
