@@ -39,7 +39,8 @@ VIZ_COLOR_BY, VIZ_SIZE_BY, VIZ_MAX_NODES, EXPORT_FORMATS = VIEW_COLOR_BY, VIEW_S
               help="A persistent store folder filled by `computekg --store DIR load`, or the query URL "
                    "of a SPARQL 1.1 endpoint (http://host:port/query).")
 @click.option("--no-epoch", "no_epoch", is_flag=True,
-              help="Leave out Epoch AI's datasets (included by default when the data holds them).")
+              help="Use the curated source only: leave out Epoch AI's datasets (included by default "
+                   "when the data holds them).")
 @click.version_option(__version__, prog_name="computekg")
 @click.pass_context
 def main(ctx: click.Context, data: tuple[str, ...], store: str | None, no_epoch: bool) -> None:

@@ -230,10 +230,8 @@ class TripleBuilder:
             self.add(s, CKG.notes, Literal(d.notes))
 
     def catalog(self, cat: Catalog) -> Graph:
-        """The curated records' triples (companies another source made are that source's)."""
         for c in sorted(cat.companies.values(), key=lambda c: c.id):
-            if not c.from_epoch:
-                self.company(c)
+            self.company(c)
         for f in sorted(cat.facilities.values(), key=lambda f: f.id):
             self.facility(f)
         for d in sorted(cat.deals.values(), key=lambda d: d.id):

@@ -4,7 +4,9 @@ A source (see :class:`Source`) says which record sections it owns, which file lo
 (files -> raw records with line numbers) and which YAML tables it keeps beside the curated lists;
 ``check`` turns its raw records into typed rows (every problem and note into the report), and
 ``triples`` turns those into the triples of its own named graph (:func:`graph.vocab.source_graph`).
-The curated records come first: every other source refers to them.
+The curated records come first: every other source refers to them. A source may add companies to
+the catalog (Epoch AI: from names no record maps); its typed rows list them (``companies_made``)
+and their triples are its own, not the curated records'.
 
 A new source is one folder here and one line in :data:`SOURCES`; nothing else in the package
 names it. ``sources=("curated",)`` (``--no-epoch``) uses the curated records only: every source's
@@ -109,9 +111,15 @@ def check(result: ReadResult, sources: Sequence[Source], *, known=None):
 def graphs(cat: Catalog, parts: dict[str, Any], sources: Sequence[Source]) -> dict[str, Any]:
     """Each source's triples: {its named graph: rdflib Graph}; the curated graph always, the
     others when they hold something."""
+    import dataclasses
+
+    made = {cid for part in parts.values() for cid in getattr(part, "companies_made", ())}
     out = {}
     for s in sources:
-        g = s.triples(cat, parts.get(s.name))
+        mine = set(getattr(parts.get(s.name), "companies_made", ()))
+        own = cat if not made - mine else dataclasses.replace(
+            cat, companies={k: c for k, c in cat.companies.items() if k not in made - mine})
+        g = s.triples(own, parts.get(s.name))
         if len(g) or s.name == BASE:
             out[s.graph] = g
     return out

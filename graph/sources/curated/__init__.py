@@ -28,7 +28,7 @@ class CuratedSource:
     def triples(cat: Catalog, part: None = None):
         from ...triples import TripleBuilder
 
-        return TripleBuilder().catalog(cat)
+        return TripleBuilder().catalog(cat)  # the registry left out the companies other sources made
 
     @staticmethod
     def summary(cat: Catalog, part: None) -> str:

@@ -197,7 +197,8 @@ def check(cat: Catalog, read: ReadResult, report: Report) -> EpochData:
                      sites=sorted(sites, key=lambda s: s.key),
                      snapshots=sorted(snapshots, key=lambda s: (s.site_key, s.date)),
                      hardware=[r.data.get("Hardware name", "").strip() for r in hardware],
-                     resolved=resolved)
+                     resolved=resolved,
+                     companies_made=sorted(c.id for c in cat.companies.values() if c.from_epoch))
 
 
 def _unused_entries(table: dict[str, tuple[str | None, RawRecord]], seen: set[str], what: str,

@@ -118,6 +118,7 @@ class EpochData:
     snapshots: list[EpochSnapshot] = field(default_factory=list)
     hardware: list[str] = field(default_factory=list)
     resolved: dict[str, str | None] = field(default_factory=dict)  # Epoch name (normalised) -> company id
+    companies_made: list[str] = field(default_factory=list)  # companies made from unmapped names: this source's
 
     def summary(self, companies_from_epoch: int) -> str:
         if not self.sites:

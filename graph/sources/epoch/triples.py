@@ -30,8 +30,9 @@ def epoch_graph(cat: Catalog, data: EpochData):
     datasets: dict[str, EpochDataset] = {d.key: d for d in data.datasets}
     if not datasets:
         return b.g
+    made = set(data.companies_made)
     for c in sorted(cat.companies.values(), key=lambda c: c.id):
-        if c.from_epoch:  # a company made from an Epoch name: its triples are this source's
+        if c.id in made:  # a company made from an Epoch name: its triples are this source's
             b.company(c)
             b.add(URIRef(company_iri(c.id)), CKG.fromEpoch, Literal(True))
         for n in c.epoch_names:
