@@ -165,7 +165,7 @@ def _submodule_imports(path: Path) -> set[str]:
     """Dotted names (under graph.) that one module imports, relative imports resolved."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     rel = path.relative_to(PKG.parent).with_suffix("")
-    here = list(rel.parts[:-1]) if rel.name != "__init__" else list(rel.parts[:-1])
+    here = list(rel.parts[:-1])  # the package a level-1 relative import starts from
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level:
