@@ -306,8 +306,8 @@ class OxigraphStore:
 
     def _data_graphs(self) -> dict[str, Any]:
         """The query dataset of ``union=False``: the graphs holding records. pyoxigraph answers on
-        one graph (the default graph or a named one) fastest; on several listed graphs, lookups of
-        many rows take about 40% longer, and on the union of every graph about 35% (bench/README.md)."""
+        one graph (the default graph or a named one) fastest; on several graphs, listed or their
+        union, lookups of many rows take 20 to 45% longer (bench/README.md, bench_graphs.py)."""
         graphs = self._record_graphs()
         return {"default_graph": graphs[0]} if len(graphs) == 1 else {"default_graph": graphs}
 
@@ -316,7 +316,10 @@ class OxigraphStore:
         """Whether the tool's lookups (:func:`graph.query.run_named`) read the union of every graph:
         where records are in several graphs, pyoxigraph answers them there faster than on the
         graphs listed, and the ontology and derived graphs hold nothing the lookups match."""
-        return len(self._record_graphs()) > 1
+        try:
+            return len(self._record_graphs()) > 1
+        except (RuntimeError, OSError, ValueError):
+            return False  # a damaged store: the query itself reports it (or heals a cache entry)
 
     def load_ntriples(self, data: bytes, graph: str | None = None) -> None:
         """Load N-Triples in one transaction, into a named graph or (None) the default graph."""
