@@ -72,7 +72,8 @@ def build_store(path: str | Path, n_deals: int = 1000, n_companies: int | None =
     from graph.errors import ValidationFailed
     from graph.loaders import LineDict, RawRecord, ReadResult
     from graph.store import OxigraphStore
-    from graph.triples import catalog_graphs
+    from graph.sources import SOURCES
+    from graph.sources import graphs as source_graphs
     from graph.validate import validate
 
     records = generate(n_deals, n_companies, seed)
@@ -83,7 +84,7 @@ def build_store(path: str | Path, n_deals: int = 1000, n_companies: int | None =
     validated = validate(read)
     if validated.report.problems:
         raise ValidationFailed(validated.report.problems)
-    graphs = catalog_graphs(validated.catalog)
+    graphs = source_graphs(validated.catalog, {}, [SOURCES["curated"]])
     store = OxigraphStore(path, read_only=False)
     fill_store(store, Compiled(validated.catalog, graphs, None, validated.report), bulk=True)
     store.close()

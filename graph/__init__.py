@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("records", ("loaders", "records")),        # read files -> records with line numbers
     ("validate", ("validate", "publishers", "trust")),  # records -> problems; publisher registry; links, searches
     ("triples", ("triples",)),                  # records -> RDF
-    ("sources", ("epoch", "epoch_triples")),    # one unit per data source
+    ("sources", ("sources",)),                  # one folder per data source (curated, epoch), one registry
     ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases
     ("http", ("endpoint",)),                    # the SPARQL 1.1 Protocol over HTTP: credentials, retries, errors
     ("store", ("store",)),
@@ -53,11 +53,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("commands", ("cli", "changes_cli")),       # command modules; cli.py registers the others by name
     ("main", ("__main__",)),
 )
-# Pairs (importer, imported) allowed inside one layer.
-SAME_LAYER: frozenset[tuple[str, str]] = frozenset({
-    # The one import circle left, being removed by issue 9's sources-as-units work (graph/sources/).
-    # tests/test_layers.py fails once it is gone, so that these lines are deleted with it.
-    ("epoch", "epoch_triples"), ("epoch_triples", "epoch"),
-})
-# Circles still allowed: only the one above, until it goes. Any other circle fails the test.
-KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset({frozenset({"epoch", "epoch_triples"})})
+# Pairs (importer, imported) allowed inside one layer: none.
+SAME_LAYER: frozenset[tuple[str, str]] = frozenset()
+# Import circles allowed: none.
+KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset()

@@ -68,12 +68,7 @@ def _cached_store(paths, sources, progress):
     from .cache import cached_store
 
     kwargs: dict[str, Any] = {"progress": progress} if progress else {}
-    if "sources" in cached_store.__code__.co_varnames[:cached_store.__code__.co_argcount
-                                                      + cached_store.__code__.co_kwonlyargcount]:
-        kwargs["sources"] = sources
-    else:  # the store compiles Epoch AI's data unless the curated source alone is asked for
-        kwargs["epoch"] = sources is None or "epoch" in sources
-    return cached_store(paths, **kwargs)
+    return cached_store(paths, sources=sources, **kwargs)
 
 
 class KnowledgeGraph:

@@ -28,40 +28,54 @@ class Compiled:
     """A validated catalog and its triples, ready to load."""
 
     catalog: object
-    graphs: dict  # graph IRI -> rdflib.Graph
+    graphs: dict  # a source's named graph IRI -> rdflib.Graph (graph.sources)
     graph: object  # their union, as checked by SHACL
     report: Report
+    summary: str = ""  # what sources beyond the curated records added (for `validate`)
 
 
-def read_and_validate(paths: Sequence[str | os.PathLike], *, epoch: bool = True, known=None):
+def _sources(sources: Sequence[str] | None, epoch: bool | None):
+    """The sources chosen. ``epoch=False`` is the older spelling of ``sources=("curated",)`` (kept:
+    store folders record the options they were loaded with)."""
+    from .sources import BASE, chosen
+
+    if sources is None and epoch is False:
+        sources = (BASE,)
+    return chosen(sources)
+
+
+def _read_and_check(paths, sources, known):
+    from .sources import check, read
+
+    return check(read(paths, sources), sources, known=known)
+
+
+def read_and_validate(paths: Sequence[str | os.PathLike], *, sources: Sequence[str] | None = None,
+                      epoch: bool | None = None, known=None):
     """Read record files and validate them (no triples yet). Returns ``Validated``."""
-    from .epoch import validation_hooks
-    from .loaders import ReadResult, read_paths
-    from .publishers import check_publishers
-    from .trust import hooks as trust_hooks
-    from .validate import validate
-
-    read = read_paths(paths)
-    if not epoch:  # --no-epoch: drop every record an Epoch AI loader read (sections epoch_*)
-        read = ReadResult(records=[r for r in read.records if not r.section.startswith("epoch")],
-                          problems=read.problems, files=list(read.files))
-    return validate(read, [*validation_hooks(), check_publishers, *trust_hooks(known)], known=known)
+    validated, _ = _read_and_check(paths, _sources(sources, epoch), known)
+    return validated
 
 
-def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, shacl: bool = True,
-                  progress: Progress = _noop, known=None) -> Compiled:
-    """Validate records, build their triples and check the SHACL shapes.
+def compile_paths(paths: Sequence[str | os.PathLike], *, sources: Sequence[str] | None = None,
+                  epoch: bool | None = None, shacl: bool = True, progress: Progress = _noop, known=None) -> Compiled:
+    """Validate records, build each source's triples and check the SHACL shapes.
 
+    ``sources`` names the data sources to use (:mod:`graph.sources`; default: all).
     Raises :class:`ValidationFailed` with every problem when anything is wrong.
     """
+    from .sources import graphs as source_graphs
+    from .sources import summary
+
     progress("reading and validating records")
-    validated = read_and_validate(paths, epoch=epoch, known=known)
+    chosen = _sources(sources, epoch)
+    validated, parts = _read_and_check(paths, chosen, known)
     if validated.report.problems:
         raise ValidationFailed(validated.report.problems)
     progress("building triples")
-    from .triples import catalog_graphs, union
+    from .triples import union
 
-    graphs = catalog_graphs(validated.catalog)
+    graphs = source_graphs(validated.catalog, parts, chosen)
     g = union(graphs)
     if shacl:
         progress(f"checking SHACL shapes on {len(g)} triples")
@@ -71,7 +85,7 @@ def compile_paths(paths: Sequence[str | os.PathLike], *, epoch: bool = True, sha
         problems = check(_with_known_types(g, known), where=where)
         if problems:
             raise ValidationFailed(problems)
-    return Compiled(validated.catalog, graphs, g, validated.report)
+    return Compiled(validated.catalog, graphs, g, validated.report, summary(validated.catalog, parts, chosen))
 
 
 def _with_known_types(g, known):
@@ -99,28 +113,27 @@ def graph_ntriples(g) -> bytes:
 
 
 def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False) -> None:
-    """Load records (default graph), the ontology and the derived relations (named graphs).
+    """Load each data source's triples into its own named graph (:mod:`graph.sources`), then the
+    ontology and the derived relations (named graphs too).
 
-    Records and dataset imports share the default graph so lookups can skip the (much slower)
-    union of named graphs; each node says where it comes from by ``prov:wasDerivedFrom``.
+    Queries read the union of the graphs (lookups too: pyoxigraph answers them on the union as
+    fast as on one graph; bench/README.md); the store keeps the sources apart so that one can be
+    replaced alone. Each node also says where it comes from by ``prov:wasDerivedFrom``.
     """
-    for _, g in sorted(compiled.graphs.items()):
+    for name, g in sorted(compiled.graphs.items()):
         data = graph_ntriples(g)
         if bulk:
-            store.bulk_load_ntriples(data)
+            store.bulk_load_ntriples(data, name)
         else:
-            store.load_ntriples(data)
+            store.load_ntriples(data, name)
     load_ontology(store)
     derive(store)
 
 
 def load_ontology(store: OxigraphStore) -> None:
-    import pyoxigraph as ox
-
+    """(Re)load the ontology into its named graph, parsed by the store's own Turtle parser."""
     store.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")
-    quads = ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
-    data = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads).encode("utf-8")
-    store.load_ntriples(data, ONTOLOGY_GRAPH)
+    store.load_turtle(ONTOLOGY_FILE.read_bytes(), ONTOLOGY_GRAPH)
 
 
 def derive(store: OxigraphStore) -> None:

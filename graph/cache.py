@@ -65,9 +65,9 @@ def _inputs(paths: Sequence[str | os.PathLike]) -> list[Path]:
 
 
 def _options_key(options: dict[str, Any]) -> bytes:
-    """The compile options in a cache key. ``epoch=True`` is the default and keys as before."""
-    if set(options) <= {"epoch"}:
-        return b"epoch" if options.get("epoch", True) else b"no-epoch"
+    """The compile options in a cache key (``sources``: sorted, so their order does not matter)."""
+    options = {k: sorted(v) if k == "sources" and v is not None else v for k, v in options.items()
+               if not (k == "sources" and v is None)}
     return json.dumps(options, sort_keys=True, default=str).encode()
 
 
@@ -130,7 +130,7 @@ def cached_store(paths: Sequence[str | os.PathLike] | None = None, *, progress: 
                  note: Callable[[str], None] = _note_stderr, **options: Any) -> OxigraphStore:
     """A read-only store compiled from ``paths`` (the bundled data by default), built if needed.
 
-    ``options`` (``epoch=``...) pass to :func:`graph.build.compile_paths` and are part of the key.
+    ``options`` (``sources=``...) pass to :func:`graph.build.compile_paths` and are part of the key.
     A damaged entry is rebuilt once and ``note`` is told so (one line).
     """
     paths = list(paths) if paths else default_paths()

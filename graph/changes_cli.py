@@ -33,7 +33,7 @@ def diff(state: State, old: str, new: str, fmt: str) -> None:
     """
     from .diff import diff as compute, rows, summary_line, to_json, to_markdown
 
-    d = compute(old, new, epoch=state.epoch)
+    d = compute(old, new, sources=state.sources)
     if fmt == "json":
         click.echo(_json_text(to_json(d)))
     elif fmt == "markdown":

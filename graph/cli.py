@@ -47,7 +47,8 @@ VIZ_COLOR_BY, VIZ_SIZE_BY, VIZ_MAX_NODES, EXPORT_FORMATS = VIEW_COLOR_BY, VIEW_S
                    "default graph is the union of all graphs (Virtuoso, GraphDB, Fuseki with a union default "
                    "graph). Default: the endpoint's default graph (Oxigraph).")
 @click.option("--no-epoch", "no_epoch", is_flag=True,
-              help="Leave out Epoch AI's datasets (included by default when the data holds them).")
+              help="Use the curated source only: leave out Epoch AI's datasets (included by default "
+                   "when the data holds them).")
 @click.version_option(__version__, prog_name="computekg")
 @click.pass_context
 def main(ctx: click.Context, data: tuple[str, ...], store: str | None, update_url: str | None,
@@ -457,7 +458,7 @@ def site(state: State, output: str, base_url: str | None, tiles: str | None, his
 
         state.progress(f"reading the history of {folders[0]} (the newest {history_n} revisions)")
         t0 = time.perf_counter()
-        history = folder_history(folders[0], limit=history_n, epoch=state.epoch)
+        history = folder_history(folders[0], limit=history_n, sources=state.sources)
         if history is not None:
             note(f"history: {len(history.revisions)} revision(s) of {folders[0]} read in "
                  f"{time.perf_counter() - t0:.1f} s"
@@ -503,16 +504,12 @@ def validate(state: State, paths: tuple[str, ...], no_shacl: bool, all_problems:
     from .build import compile_paths
 
     state.all_problems = all_problems
-    compiled = compile_paths(list(paths), epoch=state.epoch, shacl=not no_shacl, progress=state.progress)
+    compiled = compile_paths(list(paths), sources=state.sources, shacl=not no_shacl, progress=state.progress)
     report_notes(compiled.report.notes, list_notes)
     cat = compiled.catalog
-    sites = cat.extras.get("epoch_sites", [])
-    epoch = (f"; Epoch AI: {len(sites)} sites, {sum(len(s.users) for s in sites)} compute uses, "
-             f"{len(cat.extras.get('epoch_snapshots', []))} timeline readings, "
-             f"{sum(1 for c in cat.companies.values() if c.from_epoch)} companies from unmapped names (see the notes)"
-             if sites else "")
+    more = f"; {compiled.summary}" if compiled.summary else ""
     click.echo(f"ok: {len(cat.companies)} companies, {len(cat.facilities)} facilities, {len(cat.deals)} deals, "
-               f"{len(compiled.graph)} triples; no problems{epoch}")
+               f"{len(compiled.graph)} triples; no problems{more}")
 
 
 @main.command()
@@ -535,7 +532,7 @@ def load(state: State, paths: tuple[str, ...], replace: bool, list_notes: bool) 
         raise click.UsageError("load needs a store folder: computekg --store DIR load PATH...")
     from .writes import load_into
 
-    result = load_into(state.store_target(), list(paths), epoch=state.epoch, replace=replace, progress=state.progress)
+    result = load_into(state.store_target(), list(paths), sources=state.sources, replace=replace, progress=state.progress)
     report_notes(result.report.notes, list_notes)
     for message in result.notes:
         note(message)

@@ -130,9 +130,8 @@ class State:
         self.data = [Path(p) for p in data]
         self.store_path = store or None  # a folder or a SPARQL endpoint URL (kept as text)
         self.remote = {"update_url": update_url or None, "records_graph": records_graph or None}
-        self.epoch = epoch
         self.all_problems = False  # validate --all-problems
-        self.sources = None if epoch else ("curated",)  # --no-epoch: the curated source only
+        self.sources = None if epoch else ("curated",)  # --no-epoch: the curated source only (graph.sources)
         self._kg = None
 
     def progress(self, message: str) -> None:

@@ -181,13 +181,13 @@ def record_paths(path: Path) -> list[Path]:
     return [path]
 
 
-def open_side(spec: str, *, epoch: bool = True, progress=None):
+def open_side(spec: str, *, sources=None, progress=None):
     """A store for one side of a diff (see the module docstring). The caller closes it."""
     from .cache import cached_store
     from .remote import open_store
 
     if spec.startswith("git:"):
-        return cached_store([git_tree(spec)], epoch=epoch, **({"progress": progress} if progress else {}))
+        return cached_store([git_tree(spec)], sources=sources, **({"progress": progress} if progress else {}))
     if spec.startswith(("http://", "https://")):
         return open_store(spec)
     path = Path(spec)
@@ -196,7 +196,7 @@ def open_side(spec: str, *, epoch: bool = True, progress=None):
                          "give a record folder or file, a store folder, an http(s) URL or git:REV")
     if path.is_dir() and _is_store_folder(path):
         return open_store(path)
-    return cached_store(record_paths(path), epoch=epoch, **({"progress": progress} if progress else {}))
+    return cached_store(record_paths(path), sources=sources, **({"progress": progress} if progress else {}))
 
 
 # ---------------------------------------------------------------------------- describing entities
@@ -442,11 +442,11 @@ def compare(old: dict[tuple[str, str], Entity], new: dict[tuple[str, str], Entit
     return Diff(old_name, new_name, tuple(changes))
 
 
-def diff(old: str, new: str, *, epoch: bool = True) -> Diff:
+def diff(old: str, new: str, *, sources=None) -> Diff:
     """Compare two sides named as the CLI names them (folder, file, store, URL, ``git:REV``)."""
-    a = open_side(old, epoch=epoch)
+    a = open_side(old, sources=sources)
     try:
-        b = open_side(new, epoch=epoch)
+        b = open_side(new, sources=sources)
         try:
             return compare_stores(a, b, old_name=old, new_name=new)
         finally:

@@ -2,9 +2,9 @@
 the facilities a company owns or uses. Plain dicts out.
 
 Runs on pyoxigraph alone, like :mod:`graph.lookup`: a few internal queries
-(``graph/queries/_facility-*.rq``), each bound to one facility or company, on the default graph.
+(``graph/queries/_facility-*.rq``), each bound to one facility or company, on the records.
 Epoch AI's data (GPU clusters, data centres, timelines) was joined to the curated facilities at
-compile time by :mod:`graph.epoch`; nothing here reads CSV.
+compile time by its source (:mod:`graph.sources`); nothing here reads CSV.
 """
 
 from __future__ import annotations

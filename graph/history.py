@@ -60,7 +60,7 @@ def data_revisions(repo: Path, sub: str = "data", *, limit: int | None = None) -
     return revs[::-1]
 
 
-def history(repo: Path, sub: str = "data", *, epoch: bool = True, limit: int | None = None) -> History:
+def history(repo: Path, sub: str = "data", *, sources=None, limit: int | None = None) -> History:
     """Compile each revision of ``repo``'s ``sub`` folder and collect every entity's steps."""
     from .cache import cached_store
 
@@ -69,7 +69,7 @@ def history(repo: Path, sub: str = "data", *, epoch: bool = True, limit: int | N
     for rev in data_revisions(repo, sub, limit=limit):
         try:
             folder = git_tree(f"git:{rev.sha}:{sub}", cwd=repo)
-            store = cached_store([folder], epoch=epoch)
+            store = cached_store([folder], sources=sources)
         except ComputeKGError as exc:
             out.skipped.append(rev)
             out.why_skipped[rev.sha] = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
@@ -86,7 +86,7 @@ def history(repo: Path, sub: str = "data", *, epoch: bool = True, limit: int | N
     return out
 
 
-def folder_history(folder: Path, *, limit: int | None = None, epoch: bool = True) -> History | None:
+def folder_history(folder: Path, *, limit: int | None = None, sources=None) -> History | None:
     """The history of a record folder kept in a git checkout (its newest ``limit`` revisions),
     or None when there is none to read: git missing, the folder outside a checkout, never
     committed, or the checkout's top folder itself."""
@@ -109,6 +109,6 @@ def folder_history(folder: Path, *, limit: int | None = None, epoch: bool = True
         return None
     if not total:
         return None
-    out = history(top, sub, epoch=epoch, limit=limit)
+    out = history(top, sub, sources=sources, limit=limit)
     out.older = max(0, total - limit) if limit else 0
     return out

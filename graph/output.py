@@ -227,7 +227,8 @@ def stats_rows(s: dict) -> list[dict]:
     rows = [{"section": "total", "key": key, "value": s[key]} for key in (
         "companies", "facilities", "deals", "sources", "data_as_of", "deals_with_primary_source",
         "primary_source_share", "deals_primary_source_none_found", "deals_primary_source_not_searched") if key in s]
-    for section in ("deals_by_kind", "deals_by_status", "deals_by_year", "deals_by_month", "fields_missing",
-                    *sorted(k for k in s if k.startswith("epoch"))):
+    listed = ("deals_by_kind", "deals_by_status", "deals_by_year", "deals_by_month", "fields_missing")
+    # then what data sources add (Epoch AI's counts...), each a table of its own
+    for section in (*listed, *sorted(k for k, v in s.items() if isinstance(v, dict) and k not in listed)):
         rows.extend({"section": section, "key": k, "value": v} for k, v in s[section].items())
     return rows

@@ -164,9 +164,11 @@ def run(store, sparql: str, params: Mapping[str, Any] | None = None, *, timeout:
 
 
 def run_named(store, name: str, params: Mapping[str, Any] | None = None) -> Result:
-    """Run a named query. The tool's own (``_``-prefixed) queries read only the records."""
+    """Run a named query. The tool's own (``_``-prefixed) queries read only the records (or, where
+    the store says it answers them faster so, ``lookups_read_union``, every graph: the ontology and
+    the derived relations hold nothing these queries match)."""
     q = get(name)
-    return store.query(q.text, params or None, union=not q.internal)
+    return store.query(q.text, params or None, union=not q.internal or getattr(store, "lookups_read_union", False))
 
 
 # ---------------------------------------------------------------------------- SPARQL safety

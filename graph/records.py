@@ -149,5 +149,3 @@ class Catalog:
     companies: dict[str, Company] = field(default_factory=dict)
     facilities: dict[str, Facility] = field(default_factory=dict)
     deals: dict[str, Deal] = field(default_factory=dict)
-    # Tables contributed by dataset loaders (Epoch AI): name -> list of typed rows.
-    extras: dict[str, list] = field(default_factory=dict)

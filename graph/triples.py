@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from .dates import PartialDate
 from .records import Accelerators, Catalog, Company, DateValue, Deal, Facility, Figure, Money, Source
 from .vocab import (CKG, COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, PERIODS, PRECISIONS,
-                    PREFIXES, QUALIFIERS, RECORDS_GRAPH, SOURCE_KINDS, company_iri, deal_iri, facility_iri, source_iri)
+                    PREFIXES, QUALIFIERS, SOURCE_KINDS, company_iri, deal_iri, facility_iri, source_iri)
 
 SCHEMA = PREFIXES["schema"]
 PROV = PREFIXES["prov"]
@@ -174,10 +174,6 @@ class TripleBuilder:
         if c.wikidata:
             self.add(s, CKG.wikidataId, Literal(c.wikidata))
             self.add(s, S("sameAs"), U(WD + c.wikidata))
-        if c.from_epoch:
-            self.add(s, CKG.fromEpoch, Literal(True))
-        for n in c.epoch_names:
-            self.add(s, CKG.epochName, Literal(n))
         self.sources(s, c.sources)
 
     def facility(self, f: Facility) -> None:
@@ -266,31 +262,12 @@ class TripleBuilder:
         return self.g
 
 
-# Dataset modules (Epoch AI) register hooks here: catalog -> (graph IRI, rdflib Graph).
-GRAPH_BUILDERS: list = []
-
-
-def catalog_graphs(cat: Catalog) -> dict[str, Graph]:
-    """The named graphs for a catalog: curated records, plus one per registered dataset hook."""
-    graphs = {RECORDS_GRAPH: TripleBuilder().catalog(cat)}
-    for hook in GRAPH_BUILDERS:
-        name, g = hook(cat)
-        if len(g):
-            graphs[name] = g
-    return graphs
-
-
 def union(graphs: dict[str, Graph]) -> Graph:
     g = bind_prefixes(Graph())
     for part in graphs.values():
         for t in part:
             g.add(t)
     return g
-
-
-def catalog_to_graph(cat: Catalog) -> Graph:
-    """Every triple for a catalog, in one graph."""
-    return union(catalog_graphs(cat))
 
 
 def iter_sorted_ntriples(g: Graph) -> Iterable[str]:

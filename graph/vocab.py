@@ -203,10 +203,14 @@ def graph_iri(name: str) -> str:
     return f"{ID_NS}graph/{name}"
 
 
-RECORDS_GRAPH = graph_iri("records")
 DERIVED_GRAPH = graph_iri("derived")
 ONTOLOGY_GRAPH = graph_iri("ontology")
-EPOCH_GRAPH = graph_iri("epoch")
+SOURCE_GRAPH_PREFIX = graph_iri("source/")
+
+
+def source_graph(name: str) -> str:
+    """The named graph that holds one data source's triples (:mod:`graph.sources`)."""
+    return SOURCE_GRAPH_PREFIX + name
 
 
 def sparql_prologue() -> str:

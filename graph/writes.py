@@ -11,7 +11,7 @@ fresh graphs named ``urn:computekg:staging:...`` that no record refers to, then 
 request moves them into place. A server (or this process) stopped before that request leaves
 the target graphs as they were.
 
-Options for compiling (``epoch=``, ``sources=``...) pass through to
+Options for compiling (``sources=``...) pass through to
 :func:`graph.build.compile_paths` unchanged and are recorded with the generation.
 """
 
@@ -41,7 +41,7 @@ class WriteResult:
 
 
 def _files_of(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
-    from .loaders import iter_files
+    from .sources import iter_files
 
     files, problems = iter_files(paths)
     return [f.resolve() for f in files], problems
@@ -161,6 +161,8 @@ def _load_remote(remote: RemoteStore, paths: Sequence[str | os.PathLike], *, rep
                  **options: Any) -> WriteResult:
     import pyoxigraph as ox
 
+    from .vocab import SOURCE_GRAPH_PREFIX
+
     _drop_stale_staging(remote)
     if replace:
         known = None
@@ -174,6 +176,8 @@ def _load_remote(remote: RemoteStore, paths: Sequence[str | os.PathLike], *, rep
     by_graph: dict[str, list[str]] = {}
     for q in local._store.quads_for_pattern(None, None, None):
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        if g.startswith(SOURCE_GRAPH_PREFIX):
+            g = ""  # an endpoint keeps the records in its default graph, which every client reads
         by_graph.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
     run = new_staging_graph()
     staging = {g: f"{run}/{i}" for i, g in enumerate(sorted(by_graph))}

@@ -762,9 +762,12 @@ def test_deals_point_at_the_entity_their_sources_name(runner):
 
 @pytest.fixture(scope="module")
 def epoch_catalog():
-    from graph.build import read_and_validate
+    """The bundled catalog, with what the Epoch AI source made of its rows (``cat.epoch``)."""
+    from graph.build import _read_and_check, _sources
 
-    return read_and_validate([DATA]).catalog
+    validated, parts = _read_and_check([DATA], _sources(None, None), None)
+    validated.catalog.epoch = parts["epoch"]
+    return validated.catalog
 
 
 def test_no_site_above_50_mw_has_an_unmapped_epoch_owner_or_user(epoch_catalog):
@@ -775,7 +778,7 @@ def test_no_site_above_50_mw_has_an_unmapped_epoch_owner_or_user(epoch_catalog):
     # Telangana (d-world) have since been curated. A new snapshot changes this and calls for a new review.
     assert len(unmapped) == 147
     large = []
-    for s in cat.extras["epoch_sites"]:
+    for s in cat.epoch.sites:
         mw = s.power_reported if s.power_reported is not None else s.power_calculated   # the headline MW
         who = set(s.owners) | {u.company for u in s.users}
         if mw is not None and mw > 50 and who & unmapped:
@@ -788,9 +791,9 @@ def test_no_site_above_50_mw_has_an_unmapped_epoch_owner_or_user(epoch_catalog):
     ("Yandex", "nebius"), ("Graphcore", "softbank"), ("Lawrence Livermore NL", "us-doe"),
 ])
 def test_related_epoch_names_are_not_mapped_to_a_different_entity(epoch_catalog, epoch_name, not_this):
-    from graph.loaders.epoch import norm
+    from graph.sources.epoch.cells import norm
 
-    cid = epoch_catalog.extras["epoch_resolved"][norm(epoch_name)]
+    cid = epoch_catalog.epoch.resolved[norm(epoch_name)]
     assert cid != not_this and epoch_catalog.companies[cid].from_epoch, (epoch_name, cid)
 
 

@@ -22,14 +22,15 @@ from rdflib.namespace import RDF, XSD
 from conftest import REPO, write
 from graph.build import compile_paths
 from graph.cli import main
-from graph.epoch import parse_dms, split_names
 from graph.errors import ValidationFailed
-from graph.loaders import loader_for
-from graph.vocab import CKG, EPOCH_GRAPH, ID_NS, PREFIXES, company_iri, facility_iri
+from graph.sources import loader_for
+from graph.sources.epoch.cells import parse_dms, split_names
+from graph.vocab import CKG, ID_NS, PREFIXES, company_iri, facility_iri, source_graph
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "epoch"
 EPOCH_DATA = REPO / "data" / "epoch"
 SCHEMA, PROV = PREFIXES["schema"], PREFIXES["prov"]
+EPOCH_GRAPH = source_graph("epoch")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 

@@ -159,3 +159,50 @@ def test_heavy_modules_are_imported_lazily_on_the_lookup_path():
                 names = [node.module.split(".")[0]]
             heavy = HEAVY.intersection(names)
             assert not heavy, f"{path.relative_to(PKG.parent)}:{node.lineno} imports {heavy} at module level"
+
+
+def _submodule_imports(path: Path) -> set[str]:
+    """Dotted names (under graph.) that one module imports, relative imports resolved."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    here = list(rel.parts[:-1])  # the package a level-1 relative import starts from
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = here[:len(here) - (node.level - 1)] if node.level > 1 else here
+            mod = base + (node.module.split(".") if node.module else [])
+            if node.module:
+                out.add(".".join(mod))
+            for alias in node.names:
+                out.add(".".join(mod + [alias.name]))
+    return out
+
+
+def test_a_source_imports_no_other_source_and_its_modules_form_no_circle():
+    """A new source is one folder and one registry line: sources never import each other, and
+    the modules of one source import each other one way (graph/sources/)."""
+    root = PKG / "sources"
+    names = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists())
+    assert {"curated", "epoch"} <= set(names)
+    for name in names:
+        folder = root / name
+        mods = {p: "graph.sources." + name + ("" if p.stem == "__init__" else "." + p.stem)
+                for p in folder.glob("*.py")}
+        edges: dict[str, set[str]] = {}
+        for path, me in mods.items():
+            targets = _submodule_imports(path)
+            others = [t for t in targets for o in names if o != name and t.startswith(f"graph.sources.{o}")]
+            assert not others, f"{path.relative_to(PKG.parent)} imports another source: {others}"
+            edges[me] = {t for t in targets if t in mods.values() and t != me}
+        # a package's __init__ may import its modules; no module may import back into a circle
+        seen: set[str] = set()
+
+        def visit(node: str, stack: list[str]) -> None:
+            for nxt in sorted(edges.get(node, ())):
+                assert nxt not in stack, "import circle: " + " -> ".join(stack + [nxt])
+                if nxt not in seen:
+                    visit(nxt, stack + [nxt])
+            seen.add(node)
+
+        for m in sorted(edges):
+            visit(m, [m])

@@ -1,9 +1,10 @@
 """Loaders: read record files into raw records (dicts that remember their line numbers).
 
-One module per input format, registered in :data:`LOADERS`. A loader never raises on bad
+One module per input format of the curated records, registered in :data:`LOADERS`; a data source
+with files of its own (:mod:`graph.sources`) passes its loaders in. A loader never raises on bad
 input: it returns the records it could read and a list of :class:`~graph.errors.Problem`.
 Which loader reads a file is decided by :func:`loader_for`: by extension, and for CSV files by
-the header row (deal CSV, or one of Epoch AI's datasets).
+the header row, read once per file (the deal CSV, or a source's dataset).
 """
 
 from __future__ import annotations
@@ -52,15 +53,11 @@ class ReadResult:
     records: list[RawRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    # Extra tables a loader contributes beyond the three sections (e.g. Epoch's alias table).
-    extras: dict[str, list] = field(default_factory=dict)
 
     def extend(self, other: "ReadResult") -> None:
         self.records.extend(other.records)
         self.problems.extend(other.problems)
         self.files.extend(other.files)
-        for k, v in other.extras.items():
-            self.extras.setdefault(k, []).extend(v)
 
 
 class Loader(Protocol):
@@ -81,16 +78,17 @@ def register(loader: Loader) -> Loader:
 
 
 def _load_builtin() -> None:
-    from . import csv_deals, epoch, json_records, yaml_records  # noqa: F401  (they register themselves)
+    from . import csv_deals, json_records, yaml_records  # noqa: F401  (they register themselves)
 
 
-def loader_for(path: Path) -> Loader | None:
-    """The loader for a file, or None when the file is not a record file (README.md, or a JSON
-    Schema such as data/schema/records.schema.json)."""
+def loader_for(path: Path, loaders: Sequence[Loader] | None = None) -> Loader | None:
+    """The loader for a file (among ``loaders``, default :data:`LOADERS`), or None when the file is
+    not a record file (README.md, or a JSON Schema such as data/schema/records.schema.json). The
+    header line is read once, here, for every candidate."""
     if path.name.lower().endswith(".schema.json"):
         return None
     ext = path.suffix.lower()
-    candidates = [ld for ld in LOADERS.values() if ext in ld.extensions]
+    candidates = [ld for ld in (LOADERS.values() if loaders is None else loaders) if ext in ld.extensions]
     if not candidates:
         return None
     if len(candidates) == 1 and candidates[0].name in ("yaml", "json"):
@@ -107,9 +105,11 @@ def loader_for(path: Path) -> Loader | None:
     return None
 
 
-def iter_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
-    """Expand folders recursively (sorted, hidden files skipped) into record files."""
-    files: list[Path] = []
+def find_files(paths: Iterable[str | os.PathLike], loaders: Sequence[Loader] | None = None
+               ) -> tuple[list[tuple[Path, Loader | None]], list[Problem]]:
+    """Expand folders recursively (sorted, hidden files skipped) into record files, each with its
+    loader (None for a file named directly that no loader reads)."""
+    files: list[tuple[Path, Loader | None]] = []
     problems: list[Problem] = []
     for p in paths:
         path = Path(p)
@@ -118,24 +118,33 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Pro
                 rel = sub.relative_to(path)
                 if any(part.startswith(".") for part in rel.parts) or not sub.is_file():
                     continue
-                if loader_for(sub) is not None:
-                    files.append(sub)
+                loader = loader_for(sub, loaders)
+                if loader is not None:
+                    files.append((sub, loader))
         elif path.is_file():
-            files.append(path)
+            files.append((path, loader_for(path, loaders)))
         else:
             problems.append(Problem(str(path), 0, "", "", "no such file or folder"))
     return files, problems
 
 
-def read_paths(paths: Iterable[str | os.PathLike]) -> ReadResult:
-    """Read every record file under ``paths``; collect every problem."""
-    files, problems = iter_files(paths)
+def iter_files(paths: Iterable[str | os.PathLike], loaders: Sequence[Loader] | None = None
+               ) -> tuple[list[Path], list[Problem]]:
+    """The record files under ``paths`` (see :func:`find_files`) and the problems finding them."""
+    found, problems = find_files(paths, loaders)
+    return [f for f, _ in found], problems
+
+
+def read_paths(paths: Iterable[str | os.PathLike], loaders: Sequence[Loader] | None = None) -> ReadResult:
+    """Read every record file under ``paths`` with ``loaders`` (default :data:`LOADERS`); collect
+    every problem."""
+    found, problems = find_files(paths, loaders)
     result = ReadResult(problems=problems)
-    for f in files:
+    for f, loader in found:
         display = str(f)
-        loader = loader_for(f)
         if loader is None:
-            kinds = ", ".join(sorted({e for ld in LOADERS.values() for e in ld.extensions}))
+            known = LOADERS.values() if loaders is None else loaders
+            kinds = ", ".join(sorted({e for ld in known for e in ld.extensions}))
             result.problems.append(
                 Problem(display, 0, "", "", f"not a record file this tool can read (it reads {kinds}; "
                         "CSV files need a known header row)"))
@@ -143,12 +152,6 @@ def read_paths(paths: Iterable[str | os.PathLike]) -> ReadResult:
         result.files.append(display)
         result.extend(loader.read(f, display))
     return result
-
-
-def file_digest_inputs(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The files whose bytes decide a compiled store (for cache keys); no parsing."""
-    files, _ = iter_files(paths)
-    return files
 
 MAX_NESTING = 64  # far deeper than any record needs; parsers recurse per level
 

@@ -41,7 +41,7 @@ class JsonLoader(TextLoader):
                 doc = None
         if doc is None:
             doc = _plain_to_linedicts(plain)
-        return records_from_document(doc, display)
+        return records_from_document(doc, display, self.sections)
 
 
 register(JsonLoader())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from ..errors import Problem
 from . import SECTIONS, LineDict, RawRecord, ReadResult, register
@@ -70,43 +73,48 @@ def parse_text(text: str, display: str) -> tuple[object, list[Problem]]:
         return None, [Problem(display, line, "", "", f"YAML syntax error: {what}")]
 
 
-# Reviewed alias tables for Epoch AI's datasets (data/epoch/aliases.yaml): a top-level mapping
-# {Epoch name: our id, or null for "not a company"/"no facility"}. Each entry becomes one raw
-# record {"epoch_name", <target field>} in a section starting with "epoch", so --no-epoch drops it
-# and graph/epoch.py checks it against the companies and facilities. `epoch_snapshot: {date: ...}`
-# (data/epoch/snapshot.yaml) becomes one record: the date the Epoch files were taken.
-MAPPING_SECTIONS = {"epoch_aliases": "company", "epoch_facilities": "facility"}
-RECORD_SECTIONS = ("epoch_snapshot",)
-# Lists of records beyond the three sections: the publisher registry (data/publishers.yaml),
-# checked by graph.publishers.
+# Tables a data source keeps in YAML beside the curated lists (:mod:`graph.sources`): top-level key
+# -> Section. A mapping section is {name: id, or null}: each entry becomes one raw record
+# {name_field: name, target: id}; a record section (target None) is one mapping of fields, one raw
+# record. The record's section is the key, so the source owning the key owns the records. Sources
+# pass theirs to the loader (:meth:`TextLoader.with_sections`); the loader itself names none.
+@dataclass(frozen=True)
+class Section:
+    target: str | None  # the field an entry's value goes to; None: the section is one record
+    owner: str  # who the table is for, in messages ("Epoch AI")
+    name_field: str = "name"  # the field an entry's key goes to
+
+
+# Lists of records beyond the three sections: the publisher registry (data/publishers.yaml), the
+# curated records' own table, checked by graph.publishers.
 LIST_SECTIONS = (*SECTIONS, "publishers")
 
 
-def _mapping_records(result: ReadResult, key: str, value: object, display: str, line: int) -> None:
+def _mapping_records(result: ReadResult, key: str, spec: Section, value: object, display: str, line: int) -> None:
     if value is None:
         return
     if not isinstance(value, dict):
-        what = "a mapping of fields" if key in RECORD_SECTIONS else "a mapping of Epoch AI name -> id (or null)"
+        what = "a mapping of fields" if spec.target is None else f"a mapping of {spec.owner} name -> id (or null)"
         result.problems.append(Problem(display, line, "", key, f"must be {what}"))
         return
-    if key in RECORD_SECTIONS:
+    if spec.target is None:
         rec = value if isinstance(value, LineDict) else LineDict(value, line=line)
         result.records.append(RawRecord(key, rec, display, rec.line or line))
         return
-    target = MAPPING_SECTIONS[key]
     lines = value.lines if isinstance(value, LineDict) else {}
     for name, ref in value.items():
         at = lines.get(name, line)
         if ref is not None and (isinstance(ref, (dict, list, bool)) or not str(ref).strip()):
             result.problems.append(Problem(display, at, "", f"{key}.{name}", "must be an id or null"))
             continue
-        rec = LineDict({"epoch_name": str(name), target: None if ref is None else str(ref).strip()}, line=at)
+        rec = LineDict({spec.name_field: str(name), spec.target: None if ref is None else str(ref).strip()}, line=at)
         result.records.append(RawRecord(key, rec, display, at))
 
 
-def records_from_document(doc: object, display: str) -> ReadResult:
-    """Split a parsed document into raw records of the three sections."""
+def records_from_document(doc: object, display: str, sections: Mapping[str, Section] | None = None) -> ReadResult:
+    """Split a parsed document into raw records of the three sections (and of ``sections``)."""
     result = ReadResult()
+    sections = sections or {}
     if doc is None:
         return result
     if not isinstance(doc, dict):
@@ -117,13 +125,15 @@ def records_from_document(doc: object, display: str) -> ReadResult:
     for key, value in doc.items():
         if key == "$schema":  # a JSON record file naming its JSON Schema, for editors
             continue
-        if key in MAPPING_SECTIONS or key in RECORD_SECTIONS:
-            _mapping_records(result, key, value, display, line_of(key))
+        if key in sections:
+            _mapping_records(result, key, sections[key], value, display, line_of(key))
             continue
         if key not in LIST_SECTIONS:
+            others = "; ".join(f"{', '.join(k for k in sorted(sections) if sections[k].owner == owner)} for "
+                               f"{owner}'s data" for owner in sorted({s.owner for s in sections.values()}))
             result.problems.append(Problem(display, line_of(key), "", str(key),
-                                           "unknown top-level list; expected companies, facilities or deals "
-                                           "(or publishers for the publisher registry; epoch_aliases, epoch_facilities, epoch_snapshot for Epoch AI's data)"))
+                                           "unknown top-level list; expected companies, facilities or deals (or publishers for the publisher registry)"
+                                           + (f" (or {others})" if others else "")))
             continue
         if value is None:
             continue
@@ -146,6 +156,13 @@ class TextLoader:
 
     name = ""
     extensions: tuple[str, ...] = ()
+    sections: Mapping[str, Section] = {}
+
+    def with_sections(self, sections: Mapping[str, Section]) -> "TextLoader":
+        """This loader, also reading the top-level tables ``sections`` (a data source's)."""
+        new = copy.copy(self)
+        new.sections = {**self.sections, **sections}
+        return new
 
     def detect(self, path: Path, head: str) -> bool:
         return True
@@ -184,7 +201,7 @@ class YamlLoader(TextLoader):
         doc, problems = parse_text(text, display)
         if problems:
             return ReadResult(problems=problems)
-        return records_from_document(doc, display)
+        return records_from_document(doc, display, self.sections)
 
 
 register(YamlLoader())

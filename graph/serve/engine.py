@@ -227,6 +227,12 @@ def run_job(store: Any, job: Job) -> tuple[int, str, bytes, int | None]:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
     elif job.union:
         kwargs["use_default_graph_as_union"] = True
+    else:  # the default graph holds the records: those of every data source's named graph
+        from ..vocab import SOURCE_GRAPH_PREFIX
+
+        sources = sorted((g for g in store.named_graphs() if g.value.startswith(SOURCE_GRAPH_PREFIX)), key=str)
+        if sources:
+            kwargs["default_graph"] = [ox.DefaultGraph(), *sources]
     if job.named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     if job.bindings:

@@ -1,7 +1,7 @@
-"""Epoch AI's typed rows (built by :mod:`graph.epoch` at validation time) -> triples.
+"""Epoch AI's typed rows (made by :mod:`.check` at validation time) -> triples.
 
-:func:`epoch_graph` is registered in :data:`graph.triples.GRAPH_BUILDERS` by :mod:`graph.epoch`.
-It builds, in graph ``EPOCH_GRAPH``: one ``ckg:Facility`` per GPU cluster, Epoch's data-centre
+:func:`epoch_graph` builds the triples of the Epoch AI source's named graph: the companies made
+from Epoch names no record maps (``ckg:fromEpoch``), the Epoch names of curated companies, one ``ckg:Facility`` per GPU cluster, Epoch's data-centre
 facts on the curated facility they describe (or on a new facility), a ``ckg:ComputeUse`` node
 per user with Epoch's confidence, the direct ``ckg:usesComputeAt`` and the derived
 ``ckg:leasesComputeFromPerEpoch`` (user -> owner), and ``ckg:CapacitySnapshot`` nodes for the
@@ -13,24 +13,30 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .dates import PartialDate
-from .epoch import LICENSE, EpochDataset
-from .records import Catalog
-from .vocab import (CKG, CONFIDENCES, EPOCH_GRAPH, FACILITY_STATUSES, ID_NS, PREFIXES, company_iri, facility_iri,
-                    source_iri)
+from ...dates import PartialDate
+from ...records import Catalog
+from ...vocab import CKG, CONFIDENCES, FACILITY_STATUSES, ID_NS, PREFIXES, company_iri, facility_iri, source_iri
+from .rows import LICENSE, EpochData, EpochDataset
 
 
-def epoch_graph(cat: Catalog):
-    """The Epoch graph for a catalog: (graph IRI, rdflib Graph); empty when there is no Epoch data."""
+def epoch_graph(cat: Catalog, data: EpochData):
+    """The Epoch AI source's triples for a catalog (an rdflib Graph); empty when there is no Epoch data."""
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import RDF, RDFS, XSD
 
-    from .triples import TripleBuilder, date_literal, number
+    from ...triples import TripleBuilder, date_literal, number
 
     b = TripleBuilder(Graph())
-    datasets: dict[str, EpochDataset] = {d.key: d for d in cat.extras.get("epoch_datasets", [])}
+    datasets: dict[str, EpochDataset] = {d.key: d for d in data.datasets}
     if not datasets:
-        return EPOCH_GRAPH, b.g
+        return b.g
+    made = set(data.companies_made)
+    for c in sorted(cat.companies.values(), key=lambda c: c.id):
+        if c.id in made:  # a company made from an Epoch name: its triples are this source's
+            b.company(c)
+            b.add(URIRef(company_iri(c.id)), CKG.fromEpoch, Literal(True))
+        for n in c.epoch_names:
+            b.add(URIRef(company_iri(c.id)), CKG.epochName, Literal(n))
     U = URIRef
     schema, prov = PREFIXES["schema"], PREFIXES["prov"]
     ds_node: dict[str, URIRef] = {}
@@ -74,7 +80,7 @@ def epoch_graph(cat: Catalog):
             out.append(node)
         return out
 
-    for s in cat.extras.get("epoch_sites", []):
+    for s in data.sites:
         ds = ds_node[s.dataset]
         fac = U(facility_iri(s.facility))
         curated = None if s.new else cat.facilities.get(s.facility)
@@ -161,7 +167,7 @@ def epoch_graph(cat: Catalog):
                 if o != u.company:
                     b.add(who, CKG.leasesComputeFromPerEpoch, U(company_iri(o)))
 
-    for snap in cat.extras.get("epoch_snapshots", []):
+    for snap in data.snapshots:
         ds = ds_node["data_centers"]
         node = U(f"{ID_NS}snapshot/{snap.site_key}/{snap.date.isoformat()}")
         b.add(node, RDF.type, U(CKG.CapacitySnapshot))
@@ -175,4 +181,4 @@ def epoch_graph(cat: Catalog):
             b.add(node, CKG.powerCapacity, power_node(f"{node}/power", snap.power_mw, "calculated", ds))
         derived(node, ds)
         b.add(U(facility_iri(snap.facility)), CKG.snapshot, node)
-    return EPOCH_GRAPH, b.g
+    return b.g

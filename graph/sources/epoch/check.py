@@ -2,15 +2,14 @@
 
 Two steps, both at compile time (lookups never parse CSV):
 
-* :func:`validation_hooks` returns the check run by :func:`graph.validate.validate`. It turns the
-  raw Epoch rows (sections ``epoch_*`` from :mod:`graph.loaders.epoch`) into typed rows on
-  ``catalog.extras`` and resolves every Epoch name through the reviewed alias table
+* :func:`check` is run by :func:`graph.validate.validate` after the curated records are typed. It
+  turns the raw Epoch rows (this source's sections, read by :mod:`.read`) into the typed rows of
+  :class:`~.rows.EpochData` and resolves every Epoch name through the reviewed alias table
   (``data/epoch/aliases.yaml``): a name listed there maps to the company (or facility) given, or
   to nothing (``null``); otherwise an exact, case-insensitive match on a company's id, name or
   alias maps it. There is no fuzzy matching. A name that matches nothing becomes a company
   marked ``from_epoch``, and a note in the report names it so a curator can map it.
-* :func:`graph.epoch_triples.epoch_graph` (registered in :data:`graph.triples.GRAPH_BUILDERS`) builds the triples in
-  graph ``EPOCH_GRAPH``: one ``ckg:Facility`` per GPU cluster, Epoch's data-centre facts on the
+* :func:`.triples.epoch_graph` builds the triples of this source's named graph: one ``ckg:Facility`` per GPU cluster, Epoch's data-centre facts on the
   curated facility they describe (or on a new facility), a ``ckg:ComputeUse`` node per user with
   Epoch's confidence, the direct ``ckg:usesComputeAt`` and the derived
   ``ckg:leasesComputeFromPerEpoch`` (user -> owner), and ``ckg:CapacitySnapshot`` nodes for the
@@ -31,116 +30,17 @@ Rules, documented in ``data/epoch/README.md``:
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Callable
 
-from .dates import PartialDate
-from .errors import Problem, Report
-from .loaders import RawRecord, ReadResult
-from .loaders.epoch import ascii_slug, clean_name, norm, parse_dms, parse_number, split_names  # noqa: F401
-from .records import Catalog, Company, Source
-from .vocab import CONFIDENCES, is_slug, source_iri
-
-PUBLISHER = "Epoch AI"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-# The bundled snapshot's date (see data/epoch/README.md); used only when no `epoch_snapshot` is given.
-DEFAULT_SNAPSHOT = "2025-12-14"
-
-DATASETS: dict[str, tuple[str, str]] = {
-    "gpu_clusters": ("Data on GPU Clusters", "https://epoch.ai/data/gpu-clusters"),
-    "data_centers": ("Data on Frontier AI Data Centers", "https://epoch.ai/data/data-centers"),
-    "ml_hardware": ("Data on Machine Learning Hardware", "https://epoch.ai/data/machine-learning-hardware"),
-}
-SECTION_DATASET = {"epoch_clusters": "gpu_clusters", "epoch_data_centers": "data_centers",
-                   "epoch_timelines": "data_centers", "epoch_hardware": "ml_hardware"}
-
-CLUSTER_STATUS = {"existing": "operational", "planned": "planned", "decommissioned": "decommissioned"}
-CERTAINTY = {"confirmed": "confident", "likely": "likely", "unlikely": "speculative"}
-COUNTRIES = {
-    "Australia": "AU", "Brazil": "BR", "Canada": "CA", "China": "CN", "Czechia": "CZ", "Denmark": "DK",
-    "Finland": "FI", "France": "FR", "Germany": "DE", "Hong Kong": "HK", "Iceland": "IS", "India": "IN",
-    "Indonesia": "ID", "Israel": "IL", "Italy": "IT", "Japan": "JP", "Korea (Republic of)": "KR",
-    "Luxembourg": "LU", "Malaysia": "MY", "Mexico": "MX", "Netherlands": "NL", "Norway": "NO",
-    "Philippines (the)": "PH", "Poland": "PL", "Russia": "RU", "Saudi Arabia": "SA", "Singapore": "SG",
-    "Slovenia": "SI", "Spain": "ES", "Sweden": "SE", "Switzerland": "CH", "Taiwan": "TW", "Thailand": "TH",
-    "United Arab Emirates": "AE", "United Kingdom of Great Britain and Northern Ireland": "GB",
-    "United States of America": "US", "Vietnam": "VN",
-}
-
-_URL = re.compile(r"https?://[^\s\"'<>]+")
-
-
-# ---------------------------------------------------------------------------- typed rows
-
-@dataclass
-class EpochDataset:
-    key: str
-    title: str
-    url: str
-    snapshot: PartialDate
-
-    @property
-    def source(self) -> Source:
-        return Source(PUBLISHER, self.title, self.url, self.snapshot, "dataset")
-
-    @property
-    def iri(self) -> str:
-        s = self.source
-        return source_iri(s.publisher, s.title, s.url, s.date, s.kind)
-
-
-@dataclass
-class Use:
-    company: str
-    confidence: str | None
-    epoch_name: str
-
-
-@dataclass
-class EpochSite:
-    """One Epoch row (a GPU cluster or a data centre) and the facility its facts go on."""
-
-    kind: str  # "cluster" | "data_center"
-    key: str  # unique slug for this row (the new facility's id when new)
-    epoch_name: str
-    facility: str  # the facility id the facts attach to
-    new: bool  # True: the row creates the facility; False: it is a curated facility
-    dataset: str
-    name: str = ""
-    housed_in: str | None = None
-    address: str | None = None
-    country: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    owners: list[str] = field(default_factory=list)
-    users: list[Use] = field(default_factory=list)
-    power_reported: float | None = None
-    power_calculated: float | None = None
-    h100e: float | None = None
-    chips: list[tuple[str, float | None]] = field(default_factory=list)
-    status: str | None = None
-    certainty: str | None = None
-    first_operational: PartialDate | None = None
-    decommissioned: PartialDate | None = None
-    sources: list[str] = field(default_factory=list)
-    file: str = ""
-    line: int = 0
-
-
-@dataclass
-class EpochSnapshot:
-    facility: str
-    site_key: str
-    date: _dt.date
-    projected: bool
-    power_mw: float | None = None
-    h100e: float | None = None
-    construction_status: str | None = None
-    file: str = ""
-    line: int = 0
+from ...dates import PartialDate
+from ...errors import Problem, Report
+from ...loaders import RawRecord, ReadResult
+from ...records import Catalog, Company
+from ...vocab import CONFIDENCES, is_slug
+from .cells import ascii_slug, clean_name, norm, parse_dms, parse_number, split_names
+from .read import SECTIONS
+from .rows import (URL_IN_CELL, CERTAINTY, CLUSTER_STATUS, COUNTRIES, DATASETS, DEFAULT_SNAPSHOT, SECTION_DATASET, EpochData,
+                   EpochDataset, EpochSite, EpochSnapshot, Use)
 
 
 # ---------------------------------------------------------------------------- name resolution
@@ -191,12 +91,7 @@ class _Names:
         return None
 
 
-# ---------------------------------------------------------------------------- the validation hook
-
-def validation_hooks() -> list[Callable[[Catalog, ReadResult, Report], None]]:
-    """Checks for :func:`graph.validate.validate` (run after the curated records are typed)."""
-    return [build_epoch]
-
+# ---------------------------------------------------------------------------- the check
 
 def _snapshot(records: list[RawRecord], report: Report) -> PartialDate:
     for rec in records:
@@ -227,15 +122,15 @@ def _table(records: list[RawRecord], target: str, report: Report) -> dict[str, t
     return out
 
 
-def build_epoch(cat: Catalog, read: ReadResult, report: Report) -> None:
-    """Turn Epoch rows into typed rows on ``cat.extras`` and new companies; notes for curators."""
+def check(cat: Catalog, read: ReadResult, report: Report) -> EpochData:
+    """Turn Epoch rows into typed rows and new companies (added to ``cat``); problems and notes
+    for curators go into ``report``."""
     by_section: dict[str, list[RawRecord]] = defaultdict(list)
     for rec in read.records:
-        if rec.section.startswith("epoch"):
+        if rec.section in SECTIONS:
             by_section[rec.section].append(rec)
-    data_sections = ("epoch_clusters", "epoch_data_centers", "epoch_timelines", "epoch_hardware")
-    if not any(by_section.get(s) for s in data_sections):
-        return
+    if not any(by_section.get(s) for s in SECTION_DATASET):
+        return EpochData()
     snapshot = _snapshot(by_section.get("epoch_snapshot", []), report)
     datasets = {k: EpochDataset(k, t, u, snapshot) for k, (t, u) in DATASETS.items()
                 if any(by_section.get(s) for s, d in SECTION_DATASET.items() if d == k)}
@@ -289,19 +184,21 @@ def build_epoch(cat: Catalog, read: ReadResult, report: Report) -> None:
         if snap is not None:
             snapshots.append(snap)
 
-    _new_companies(cat, names, datasets, report)
+    resolved = _new_companies(cat, names, datasets, report)
     _unused_entries(names.table, set(names.seen_in), "epoch_aliases", report)
     _unused_entries(fac_table, {norm(s.epoch_name) for s in sites}, "epoch_facilities", report)
-    _check_owners(cat, sites, report)
+    _check_owners(cat, sites, resolved, report)
     hardware = by_section.get("epoch_hardware", [])
     if hardware:
         report.notes.append(Problem(hardware[0].file, 0, "", "", (
             f"{len(hardware)} accelerator models in Epoch AI's ML hardware data recognised; not imported "
             "into the graph (chip specifications are not used yet)")))
-    cat.extras["epoch_datasets"] = sorted(datasets.values(), key=lambda d: d.key)
-    cat.extras["epoch_sites"] = sorted(sites, key=lambda s: s.key)
-    cat.extras["epoch_snapshots"] = sorted(snapshots, key=lambda s: (s.site_key, s.date))
-    cat.extras["epoch_hardware"] = [r.data.get("Hardware name", "").strip() for r in hardware]
+    return EpochData(datasets=sorted(datasets.values(), key=lambda d: d.key),
+                     sites=sorted(sites, key=lambda s: s.key),
+                     snapshots=sorted(snapshots, key=lambda s: (s.site_key, s.date)),
+                     hardware=[r.data.get("Hardware name", "").strip() for r in hardware],
+                     resolved=resolved,
+                     companies_made=sorted(c.id for c in cat.companies.values() if c.from_epoch))
 
 
 def _unused_entries(table: dict[str, tuple[str | None, RawRecord]], seen: set[str], what: str,
@@ -420,7 +317,7 @@ def _cluster(rec: RawRecord, names: _Names, facility_for, new_key, report: Repor
         cell = d.get(f"Source {i}", "").strip()
         if not cell:
             continue
-        m = _URL.search(cell)
+        m = URL_IN_CELL.search(cell)
         if m:
             url = m.group(0).rstrip(".,;)")
             if url not in site.sources:
@@ -454,7 +351,8 @@ def _timeline_row(rec: RawRecord, by_handle: dict[str, EpochSite], facility_for,
                          _num(rec, "H100 equivalents", report, handle), status, rec.file, rec.line)
 
 
-def _new_companies(cat: Catalog, names: _Names, datasets: dict[str, EpochDataset], report: Report) -> None:
+def _new_companies(cat: Catalog, names: _Names, datasets: dict[str, EpochDataset],
+                   report: Report) -> dict[str, str | None]:
     """Create a company for every unmapped name; settle alias targets naming such companies."""
     created: dict[str, str] = {}  # norm name -> new company id
     used = set(cat.companies)
@@ -486,7 +384,7 @@ def _new_companies(cat: Catalog, names: _Names, datasets: dict[str, EpochDataset
                 c.epoch_names.append(name)
             names.resolved[key] = cid
         else:
-            from .suggest import close, did_you_mean
+            from ...suggest import close, did_you_mean
 
             hint = did_you_mean(close(target, sorted(cat.companies), n=2, lower=False))
             report.problems.append(Problem(rec.file, rec.line, "", str(rec.data.get("epoch_name")), (
@@ -503,12 +401,11 @@ def _new_companies(cat: Catalog, names: _Names, datasets: dict[str, EpochDataset
         label = names.shown.get(key)
         if c is not None and label and label not in c.epoch_names:
             c.epoch_names.append(label)
-    cat.extras["epoch_resolved"] = dict(names.resolved)
+    return dict(names.resolved)
 
 
-def _check_owners(cat: Catalog, sites: list[EpochSite], report: Report) -> None:
+def _check_owners(cat: Catalog, sites: list[EpochSite], resolved: dict[str, str | None], report: Report) -> None:
     """Fill placeholder ids ("?name") with the companies just created; note owner disagreements."""
-    resolved = cat.extras.get("epoch_resolved", {})
 
     def fix(cid: str) -> str | None:
         return resolved.get(cid[1:]) if cid.startswith("?") else cid
@@ -528,14 +425,3 @@ def _check_owners(cat: Catalog, sites: list[EpochSite], report: Report) -> None:
                 report.notes.append(Problem(s.file, s.line, f.id, "Owner", (
                     f"Epoch AI names owner {', '.join(s.owners)} for {s.epoch_name!r}; the curated record says "
                     f"{', '.join(sorted(curated))} (kept; Epoch's owner is not added)")))
-
-
-def _register() -> None:
-    from .epoch_triples import epoch_graph
-    from .triples import GRAPH_BUILDERS
-
-    if epoch_graph not in GRAPH_BUILDERS:
-        GRAPH_BUILDERS.append(epoch_graph)
-
-
-_register()
