@@ -18,7 +18,7 @@ from graph.records import Money
 from graph.schema import PARTS, RECORDS
 from graph.schema.docs import SCHEMA_FILE
 from graph.shacl import check as shacl_check
-from graph.triples import catalog_graphs, union
+from graph.triples import TripleBuilder
 
 from test_schema import DEAL
 
@@ -119,11 +119,11 @@ def test_a_bad_record_is_refused_and_its_triples_break_a_shape(tmp_path, name, c
 
     (tmp_path / "good.yaml").write_text(DEAL)
     catalog = copy.deepcopy(read_and_validate([tmp_path / "good.yaml"], epoch=False).catalog)
-    assert shacl_check(union(catalog_graphs(catalog))) == []
+    assert shacl_check(TripleBuilder().catalog(catalog)) == []
     deal = catalog.deals.pop("good-deal")
     fault(deal)  # the same fault, past the checks, straight into the typed record
     catalog.deals[deal.id] = deal
-    problems = shacl_check(union(catalog_graphs(catalog)))
+    problems = shacl_check(TripleBuilder().catalog(catalog))
     assert any(words in p.message for p in problems), [str(p) for p in problems]
 
 
