@@ -30,12 +30,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases
     ("http", ("endpoint",)),                    # the SPARQL 1.1 Protocol over HTTP: credentials, retries, errors
     ("store", ("store",)),
+    ("sparqltext", ("sparqltext",)),            # SPARQL read as text: keywords, VALUES injection
+    ("folders", ("folders",)),                  # one all-or-nothing write to a store folder
     ("remote", ("remote",)),                    # a SPARQL 1.1 endpoint as a store; open_store picks the backend
     ("query", ("query",)),
     ("build", ("build",)),                      # compile records into a store
     ("cache", ("cache", "writes")),             # the compiled-store cache; all-or-nothing writes
     ("rules", ("select",)),                     # deal selection and the roll-up rule
     ("lookup", ("lookup", "export", "diff")),   # read the store: companies, deals, RDF out, differences
+    ("difftext", ("difftext",)),                # a diff as rows, JSON, Markdown
     ("facilities", ("facilities", "history", "changes")),  # facilities; change over time
     ("graphio", ("graphio", "cards")),          # company graphs to files; the facts a view shows
     ("analytics", ("analytics", "layout", "page")),  # networkx questions; view layout; the page
@@ -50,7 +53,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("site", ("site",)),                        # the static website (pages from the store)
     ("serve", ("serve",)),                      # `computekg serve`: the site and /sparql over HTTP
     ("clikit", ("clikit",)),                    # the command line's plumbing: errors -> one line, options, state
-    ("commands", ("cli", "changes_cli")),       # command modules; cli.py registers the others by name
+    ("commands", ("cli", "changes_cli", "write_cli")),  # command modules; cli.py registers the others by name
     ("main", ("__main__",)),
 )
 # Pairs (importer, imported) allowed inside one layer: none.

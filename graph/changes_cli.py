@@ -31,7 +31,8 @@ def diff(state: State, old: str, new: str, fmt: str) -> None:
       computekg diff git:HEAD~5 .
       computekg diff old-data/ data/ --format markdown >> data/CHANGELOG.md
     """
-    from .diff import diff as compute, rows, summary_line, to_json, to_markdown
+    from .diff import diff as compute
+    from .difftext import rows, summary_line, to_json, to_markdown
 
     d = compute(old, new, sources=state.sources)
     if fmt == "json":

@@ -15,7 +15,8 @@ from typing import Any, Mapping
 
 from .errors import BadValue, QueryError, UnknownName
 from .ontology import QUERIES_DIR
-from .store import Result, sparql_keywords
+from .sparqltext import sparql_keywords
+from .store import Result
 
 
 @dataclass(frozen=True)

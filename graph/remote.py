@@ -14,8 +14,9 @@ from decimal import InvalidOperation
 from typing import Any
 
 from .errors import QueryError, StoreError
-from .store import (_IRIREF, IRI, Bindings, OxigraphStore, Result, Rows, _first_line, _literal_converters,
-                    _syntax_message, backend_for, inject_values, sparql_keywords)
+from .sparqltext import _IRIREF, inject_values, sparql_keywords
+from .store import (IRI, Bindings, OxigraphStore, Result, Rows, _first_line, _literal_converters, _syntax_message,
+                    backend_for)
 from .vocab import PREFIXES
 
 _BNODE_LABEL = re.compile(r"[A-Za-z0-9_]+")

@@ -1,7 +1,7 @@
 """Writes to a persistent store, all or nothing: ``load``, ``load --replace`` and ``unload``.
 
 A store folder is written as a new generation that is published in one step
-(:class:`graph.store.FolderWrite`): readers keep answering from the current one, and a process
+(:class:`graph.folders.FolderWrite`): readers keep answering from the current one, and a process
 killed at any moment leaves the store as it was before or as it is after, derived graphs included.
 Each generation records the record files it holds (path and SHA-256), so ``unload FILE`` and
 re-loading a changed FILE rebuild exactly the store the remaining files give.
@@ -27,7 +27,8 @@ from typing import Any, Sequence
 from .build import Progress, _existing_names, _noop, compile_paths, fill_store
 from .errors import Problem, Report, StoreError, ValidationFailed
 from .remote import STAGING_PREFIX, RemoteStore, insert_text, new_staging_graph, ntriples_chunks
-from .store import FolderWrite, OxigraphStore, backend_for
+from .folders import FolderWrite
+from .store import OxigraphStore, backend_for
 
 
 @dataclass

@@ -136,7 +136,7 @@ def test_company_json_lists_exactly_its_deals(workdir, doc):
     """`company X --format json` on a store of generated records lists exactly X's deals."""
     from click.testing import CliRunner
 
-    from graph.store import FolderWrite
+    from graph.folders import FolderWrite
 
     tmp = _fresh(workdir)
     path = _write(tmp, doc)
