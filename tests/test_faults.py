@@ -674,7 +674,8 @@ def test_a_full_disk_is_one_error_line_and_changes_nothing(runner, small_disk, s
     r = runner.invoke(main, ["--data", str(extra), "company", "acme-ai"], env={"COMPUTEKG_CACHE_DIR": str(small_disk / "cache")})
     assert_one_error_line(r)
     (small_disk / "filler").unlink()
-    assert runner.invoke(main, ["--store", str(store), "load", str(extra)]).exit_code == 0
+    r = runner.invoke(main, ["--store", str(store), "load", str(extra)])
+    assert r.exit_code == 0, r.output
 
 
 def test_a_read_only_disk_is_read_but_not_written(small_disk, small_data, tmp_path):
