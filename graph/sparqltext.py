@@ -39,6 +39,26 @@ def inject_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     return sparql[:pos + 1] + block + sparql[pos + 1:].lstrip(" ")
 
 
+def _past_opaque(text: str, i: int) -> int | None:
+    """Where a comment, string or IRI starting at ``i`` ends (their contents are not SPARQL words);
+    None when none starts there."""
+    n, c = len(text), text[i]
+    if c == "#":
+        j = text.find("\n", i)
+        return n if j < 0 else j
+    if c in "'\"":
+        quote = text[i:i + 3] if text[i:i + 3] in ("'" * 3, '"' * 3) else c
+        j = i + len(quote)
+        while j < n and not text.startswith(quote, j):
+            j += 2 if text[j] == "\\" else 1
+        return j + len(quote)
+    if c == "<":
+        m = _IRIREF.match(text, i)
+        if m:
+            return m.end()
+    return None
+
+
 def sparql_keywords(text: str) -> list[str]:
     """The bare words of a SPARQL text, upper-cased, in order: keywords and function names, not
     the contents of strings, IRIs or comments, nor variables (``?x``) or prefixed names (``ex:y``).
@@ -50,22 +70,10 @@ def sparql_keywords(text: str) -> list[str]:
     i, n = 0, len(text)
     while i < n:
         c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
+        skip = _past_opaque(text, i)
+        if skip is not None:
+            i = skip
             continue
-        if c in "'\"":
-            quote = text[i:i + 3] if text[i:i + 3] in ("'" * 3, '"' * 3) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<":
-            m = _IRIREF.match(text, i)
-            if m:
-                i = m.end()
-                continue
         if c.isalpha() or c == "_":
             m = _WORD.match(text, i)
             end = m.end()
@@ -91,22 +99,10 @@ def _where_brace(text: str) -> int | None:
     n = len(text)
     while i < n:
         c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
+        skip = _past_opaque(text, i)
+        if skip is not None:
+            i = skip
             continue
-        if c in "'\"":
-            quote = text[i:i + 3] if text[i:i + 3] in ("'" * 3, '"' * 3) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<":
-            m = _IRIREF.match(text, i)
-            if m:
-                i = m.end()
-                continue
         if c == "{":
             if depth == 0:
                 if after_where:
