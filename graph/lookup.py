@@ -197,7 +197,7 @@ def stats(store) -> dict:
     """Coverage: counts by kind, status, year and month of announcement; the data's as-of date
     (its newest dated deal source); primary-source share; most-missing fields.
 
-    Aggregate queries only (``_stats-deals``, ``_stats-sources``): the store counts, and Python
+    Aggregate queries only (``_stats-deals``, ``_stats-sources``, ``_stats-newest``): the store counts, and Python
     turns the few group keys (class and status IRIs, dates) into record values.
     """
     counts = {r["what"]: r["n"] for r in run_named(store, "stats-counts")}
@@ -226,7 +226,10 @@ def stats(store) -> dict:
     if n - total.get("announced", 0) - total.get("start only", 0):
         by_year["(unknown)"] = n - total.get("announced", 0) - total.get("start only", 0)
     src = next(iter(run_named(store, "_stats-sources")), {})
-    newest = max((_pdate(src.get(p), p) or "" for p in ("day", "month", "year") if src.get(p) != _NO_DATE), default="")
+    newest = ""  # as text, a later date is always greater; at the same date, a finer precision is
+    if src.get("newest"):
+        newest = max(_pdate(src["newest"], notation(r["dateP"])) or ""
+                     for r in run_named(store, "_stats-newest", {"date": src["newest"]}))
     missing = {f: n - total.get(f, 0) for f in ("price", "total_value", "facilities", "announced", "start", "end")}
     missing.update({f: total.get("no " + f, 0) for f in ("power_mw", "accelerators")})
     missing["status"] = by_status.get("(none)", 0)
@@ -251,8 +254,6 @@ def stats(store) -> dict:
         out["epoch"] = {k: epoch.get(k, 0) for k in EPOCH_STATS}
     return out
 
-
-_NO_DATE = _dt.date(1, 1, 1)  # what _stats-sources gives for a precision no source has
 
 EPOCH_STATS = ("datasets", "facilities", "facilities_new", "facilities_linked", "clusters_in_curated_facilities",
                "compute_uses", "uses_confident", "uses_likely", "uses_speculative", "uses_untagged",
