@@ -18,7 +18,7 @@ from .query import run_named
 from .select import ROLES, RollUp, group_deals, in_force, roles_of, select_deals
 from .store import IRI
 from .suggest import ids_for
-from .vocab import CKG, PRIMARY_SOURCE_KINDS, notation
+from .vocab import CKG, CKG_NS, DEAL_KINDS, PRIMARY_SOURCE_KINDS, notation
 
 __all__ = ["company_index", "resolve_name", "resolve_company", "fetch_deals", "company_deals", "subsidiaries",
            "stats", "plain_number", "in_force", "select_deals", "ROLES"]
@@ -227,36 +227,47 @@ def company_deals(store, name: str, *, as_of: _dt.date | None = None, roll_up: b
 
 def stats(store) -> dict:
     """Coverage: counts by kind, status, year and month of announcement; the data's as-of date
-    (its newest dated deal source); primary-source share; most-missing fields."""
-    rows = run_named(store, "stats-counts")
-    counts = {r["what"]: r["n"] for r in rows}
-    deals = fetch_deals(store)
-    by_kind: dict[str, int] = defaultdict(int)
+    (its newest dated deal source); primary-source share; most-missing fields.
+
+    Aggregate queries only (``_stats-deals``, ``_stats-sources``, ``_stats-newest``): the store counts, and Python
+    turns the few group keys (class and status IRIs, dates) into record values.
+    """
+    counts = {r["what"]: r["n"] for r in run_named(store, "stats-counts")}
+    groups: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for r in run_named(store, "_stats-deals"):
+        groups[r["what"]][r["key"]] += int(r["n"])
+    n = groups["deals"][None]
+    total = {what: sum(g.values()) for what, g in groups.items()}
+    deal_classes = {CKG_NS + c for c in DEAL_KINDS.values()}
+    by_kind = {notation(k): c for k, c in groups["class"].items() if k in deal_classes}
     by_status: dict[str, int] = defaultdict(int)
-    by_year: dict[str, int] = defaultdict(int)
-    by_month: dict[str, int] = defaultdict(int)
-    missing: dict[str, int] = defaultdict(int)
-    primary = none_found = 0
-    newest = ""
-    for d in deals:
-        by_kind[d["kind"]] += 1
-        if d["announced"]:  # a year-only announcement counts under its year
-            by_month[d["announced"][:7]] += 1
-        newest = max([newest, *(s["date"] for s in d["sources"] if s["date"])])
-        by_status[d["status"] or "(none)"] += 1
-        year = (d["announced"] or d["start"] or "")[:4] or "(unknown)"
-        by_year[year] += 1
-        if any(s["primary"] for s in d["sources"]):
-            primary += 1
-        elif d.get("primary_source"):
-            none_found += 1
-        for f in ("power_mw", "accelerators", "price", "total_value", "facilities", "announced", "start", "end",
-                  "status"):
-            if not d[f]:
-                missing[f] += 1
-        if not any(s["date"] for s in d["sources"]):
-            missing["dated source"] += 1
-    n = len(deals)
+    for k, c in groups["status"].items():
+        by_status[notation(k) or "(none)"] += c
+    if n - total.get("status", 0):
+        by_status["(none)"] += n - total.get("status", 0)
+    by_month: dict[str, int] = defaultdict(int)  # a year-only announcement counts under its year
+    for k, c in groups["announced"].items():
+        by_month[f"{k.year:04d}-{k.month:02d}"] += c
+    for k, c in groups["announced year"].items():
+        by_month[f"{k.year:04d}-{k.month:02d}"] -= c
+        by_month[f"{k.year:04d}"] += c
+    by_year: dict[str, int] = defaultdict(int)  # the year of the announcement, else of the start
+    for what in ("announced", "start only"):
+        for k, c in groups[what].items():
+            by_year[f"{k.year:04d}"] += c
+    if n - total.get("announced", 0) - total.get("start only", 0):
+        by_year["(unknown)"] = n - total.get("announced", 0) - total.get("start only", 0)
+    src = next(iter(run_named(store, "_stats-sources")), {})
+    newest = ""  # as text, a later date is always greater; at the same date, a finer precision is
+    if src.get("newest"):
+        newest = max(_pdate(src["newest"], notation(r["dateP"])) or ""
+                     for r in run_named(store, "_stats-newest", {"date": src["newest"]}))
+    missing = {f: n - total.get(f, 0) for f in ("price", "total_value", "facilities", "announced", "start", "end")}
+    missing.update({f: total.get("no " + f, 0) for f in ("power_mw", "accelerators")})
+    missing["status"] = by_status.get("(none)", 0)
+    missing["dated source"] = n - int(src.get("n") or 0)
+    primary = total.get("primary", 0)
+    none_found = total.get("none found", 0)  # validation refuses none_found beside a primary source
     out = {
         "companies": counts.get("companies", 0),
         "facilities": counts.get("facilities", 0),
@@ -266,14 +277,14 @@ def stats(store) -> dict:
         "deals_by_kind": dict(sorted(by_kind.items())),
         "deals_by_status": dict(sorted(by_status.items())),
         "deals_by_year": dict(sorted(by_year.items())),
-        "deals_by_month": dict(sorted(by_month.items())),
+        "deals_by_month": dict(sorted((k, c) for k, c in by_month.items() if c)),
         "deals_with_primary_source": primary,
         "primary_source_share": round(primary / n, 3) if n else 0.0,
         # issue 11: deals whose record says a primary source was searched for and none found,
         # and those without a primary source that say nothing (not yet searched, or not recorded)
         "deals_primary_source_none_found": none_found,
         "deals_primary_source_not_searched": n - primary - none_found,
-        "fields_missing": dict(sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "fields_missing": dict(sorted(((k, c) for k, c in missing.items() if c), key=lambda kv: (-kv[1], kv[0]))),
     }
     epoch = {r["what"]: r["n"] for r in run_named(store, "_epoch-counts")}
     if epoch.get("datasets"):  # what the Epoch AI import added, and what it could not map
