@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from .errors import QueryError
 from .store import to_term
 
 

@@ -307,8 +307,8 @@ def validate(read: ReadResult, extra_checks: Iterable[Callable[[Catalog, ReadRes
         cat.deals[d.id] = d
 
     report = Report(problems=problems)
-    for check in extra_checks:
-        check(cat, read, report)
+    for hook in extra_checks:
+        hook(cat, read, report)
     report.problems = sorted(set(report.problems))
     report.notes = sorted(set(report.notes))
     return Validated(cat, report)

@@ -70,18 +70,18 @@ def text(label: str = "text", *, required: bool = False) -> Kind:
     return Kind(lambda v: _text(v, required), schema, label)
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, label: str = "list of names") -> list[str]:
     if isinstance(value, str):
         return [value.strip()] if value.strip() else []
     if not isinstance(value, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in value):
-        raise bad("must be a list of names")
+        raise bad(f"must be a {label}")
     return [str(x).strip() for x in value if str(x).strip()]
 
 
 def names(label: str = "list of names") -> Kind:
     """A list of names (one name alone may be written without the brackets)."""
     item = {"type": ["string", "integer"]}
-    return Kind(_names, {"anyOf": [{"type": "string"}, {"type": "array", "items": item}]}, label)
+    return Kind(lambda v: _names(v, label), {"anyOf": [{"type": "string"}, {"type": "array", "items": item}]}, label)
 
 
 def one_of(table: Iterable[str], *, label: str = "", required: bool = False) -> Kind:
