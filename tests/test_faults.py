@@ -680,6 +680,7 @@ def test_a_full_disk_is_one_error_line_and_changes_nothing(runner, small_disk, s
     # failed build.)
     import gc
 
+    del r  # its exc_info holds the failed build's frames, and so its store
     gc.collect()
     r = runner.invoke(main, ["--store", str(store), "load", str(extra)])
     assert r.exit_code == 0, r.output
