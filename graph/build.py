@@ -27,8 +27,8 @@ class Compiled:
     """A validated catalog and its triples, ready to load."""
 
     catalog: object
-    graphs: dict  # a source's named graph IRI -> rdflib.Graph (graph.sources)
-    graph: object  # their union, as checked by SHACL
+    graphs: dict  # a source's named graph IRI -> graph.terms.Triples (graph.sources)
+    graph: object  # their union (graph.terms.Triples), as checked by SHACL
     report: Report
     summary: str = ""  # what sources beyond the curated records added (for `validate`)
 
@@ -92,23 +92,20 @@ def _with_known_types(g, known):
     so the shapes' sh:class checks see it (these triples are for the check only, not loaded)."""
     if not known:
         return g
-    from rdflib import RDF, Graph, Literal, URIRef
-
+    from .terms import IRI, RDF, Literal, Triples
     from .vocab import CKG, PREFIXES, facility_iri
 
-    out = Graph()
-    for t in g:
-        out.add(t)
-    name = URIRef(PREFIXES["schema"] + "name")
+    out = Triples(g)
+    name = IRI(PREFIXES["schema"] + "name")
     for section, cls, mint in (("companies", CKG.Company, company_iri), ("facilities", CKG.Facility, facility_iri)):
         for rid, _ in known.get(section, []):
-            out.add((URIRef(mint(rid)), RDF.type, URIRef(cls)))
-            out.add((URIRef(mint(rid)), name, Literal(rid)))
+            out.add((IRI(mint(rid)), RDF.type, IRI(cls)))
+            out.add((IRI(mint(rid)), name, Literal(rid)))
     return out
 
 
 def graph_ntriples(g) -> bytes:
-    return g.serialize(format="nt", encoding="utf-8")
+    return g.ntriples()
 
 
 def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False) -> None:
@@ -120,11 +117,7 @@ def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False) 
     replaced alone. Each node also says where it comes from by ``prov:wasDerivedFrom``.
     """
     for name, g in sorted(compiled.graphs.items()):
-        data = graph_ntriples(g)
-        if bulk:
-            store.bulk_load_ntriples(data, name)
-        else:
-            store.load_ntriples(data, name)
+        store.add_quads(g.quads(name), bulk=bulk)
     load_ontology(store)
     derive(store)
 

@@ -27,9 +27,13 @@ def _short(term: object) -> str:
 
 
 def check(data: Graph, *, where: str = "<graph>") -> list[Problem]:
-    """Validate ``data`` (with the ontology merged in) against the shapes; [] when it conforms."""
+    """Validate ``data`` (an rdflib graph or a :class:`graph.terms.Triples` set, with the ontology
+    merged in) against the shapes; [] when it conforms."""
     from pyshacl import validate as shacl_validate
     from rdflib import URIRef
+
+    if hasattr(data, "to_rdflib"):
+        data = data.to_rdflib()
 
     merged = Graph()
     for t in data:

@@ -345,6 +345,17 @@ class OxigraphStore:
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
+    def add_quads(self, quads, *, bulk: bool = False) -> None:
+        """Add pyoxigraph quads as they come: in one transaction, or (``bulk``) by the bulk loader,
+        which writes as it goes without holding them in memory (for a store no reader sees yet: a
+        new generation of a folder, a cache entry being built)."""
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        if bulk:
+            self._store.bulk_extend(quads)
+        else:
+            self._store.extend(quads)
+
     def update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")

@@ -1,4 +1,7 @@
-"""Records -> triples: build an rdflib graph from a validated :class:`~graph.records.Catalog`.
+"""Records -> triples: the triples of a validated :class:`~graph.records.Catalog`.
+
+The triples are plain values (:mod:`graph.terms`), collected in a :class:`~graph.terms.Triples`
+set and turned into pyoxigraph quads as they are loaded: no rdflib graph on the load path.
 
 Every node users name gets an IRI minted from its record id (no blank nodes); value nodes get
 child IRIs (``deal/<id>/power/1``). Where sources disagree, the first figure listed is the
@@ -11,10 +14,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, Sequence
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
-
 from .dates import PartialDate
+from .terms import IRI, RDF, RDFS, XSD, Lit, Literal, Triples
 from .records import Accelerators, Catalog, Company, DateValue, Deal, Facility, Figure, Money, Source
 from .vocab import (CKG, COMPANY_KINDS, DEAL_KINDS, DEAL_STATUSES, FACILITY_STATUSES, PERIODS, PRECISIONS,
                     PREFIXES, QUALIFIERS, SOURCE_KINDS, company_iri, deal_iri, facility_iri, source_iri)
@@ -26,15 +27,15 @@ UNIT = PREFIXES["unit"]
 WD = PREFIXES["wd"]
 
 
-def U(iri: str) -> URIRef:
-    return URIRef(iri)
+def U(iri: str) -> IRI:
+    return IRI(iri)
 
 
-def S(term: str) -> URIRef:
-    return URIRef(SCHEMA + term)
+def S(term: str) -> IRI:
+    return IRI(SCHEMA + term)
 
 
-def number(value: float) -> Literal:
+def number(value: float) -> Lit:
     """A number as an xsd:decimal (or xsd:integer when whole), in canonical lexical form."""
     d = Decimal(repr(float(value)))
     if d == d.to_integral_value():
@@ -42,33 +43,27 @@ def number(value: float) -> Literal:
     return Literal(format(d.normalize(), "f"), datatype=XSD.decimal)
 
 
-def date_literal(d) -> Literal:
+def date_literal(d) -> Lit:
     return Literal(d.isoformat(), datatype=XSD.date)
 
 
-def bind_prefixes(g: Graph) -> Graph:
-    for p, iri in PREFIXES.items():
-        g.bind(p, iri, override=True, replace=True)
-    return g
-
-
 class TripleBuilder:
-    """Accumulates triples for a catalog into one rdflib graph."""
+    """Accumulates the triples of records into one :class:`~graph.terms.Triples` set."""
 
-    def __init__(self, graph: Graph | None = None):
-        self.g = bind_prefixes(graph if graph is not None else Graph())
+    def __init__(self, triples: Triples | None = None):
+        self.g = triples if triples is not None else Triples()
 
     # ------------------------------------------------------------------ helpers
-    def add(self, s: URIRef, p: str | URIRef, o) -> None:
-        self.g.add((s, U(p) if isinstance(p, str) else p, o))
+    def add(self, s: IRI, p: str, o) -> None:
+        self.g.add((s, p, o))
 
-    def date(self, s: URIRef, prop: str, precision_prop: str, d: PartialDate | None, last: bool = False) -> None:
+    def date(self, s: IRI, prop: str, precision_prop: str, d: PartialDate | None, last: bool = False) -> None:
         if d is None:
             return
         self.add(s, prop, date_literal(d.last if last else d.first))
         self.add(s, precision_prop, U(CKG[PRECISIONS[d.precision]]))
 
-    def source(self, src: Source) -> URIRef:
+    def source(self, src: Source) -> IRI:
         node = U(source_iri(src.publisher, src.title, src.url, src.date, src.kind))
         self.add(node, RDF.type, U(CKG.Source))
         self.add(node, S("publisher"), Literal(src.publisher))
@@ -81,7 +76,7 @@ class TripleBuilder:
             self.add(node, CKG.sourceKind, U(CKG[SOURCE_KINDS[src.kind]]))
         return node
 
-    def sources(self, subject: URIRef, sources: Sequence[Source]) -> list[URIRef]:
+    def sources(self, subject: IRI, sources: Sequence[Source]) -> list[IRI]:
         nodes = [self.source(s) for s in sources]
         for src, node in zip(sources, nodes):
             self.add(subject, PROV + "wasDerivedFrom", node)
@@ -89,20 +84,20 @@ class TripleBuilder:
                 self.add(subject, PROV + "hadPrimarySource", node)
         return nodes
 
-    def _value_common(self, node: URIRef, qualifier: str | None, source: int | None, src_nodes: list[URIRef]) -> None:
+    def _value_common(self, node: IRI, qualifier: str | None, source: int | None, src_nodes: list[IRI]) -> None:
         if qualifier is not None:
             self.add(node, CKG.qualifier, U(CKG[QUALIFIERS[qualifier]]))
         if source is not None:
             self.add(node, PROV + "wasDerivedFrom", src_nodes[source])
 
-    def _link_headline(self, owner: URIRef, prop: str, nodes: list[URIRef]) -> None:
+    def _link_headline(self, owner: IRI, prop: str, nodes: list[IRI]) -> None:
         if not nodes:
             return
         self.add(owner, prop, nodes[0])
         for alt in nodes[1:]:
             self.add(nodes[0], CKG.alternativeValue, alt)
 
-    def power(self, owner: URIRef, figures: Sequence[Figure], src_nodes: list[URIRef]) -> None:
+    def power(self, owner: IRI, figures: Sequence[Figure], src_nodes: list[IRI]) -> None:
         nodes = []
         for i, f in enumerate(figures, 1):
             node = U(f"{owner}/power/{i}")
@@ -114,8 +109,8 @@ class TripleBuilder:
             nodes.append(node)
         self._link_headline(owner, CKG.powerCapacity, nodes)
 
-    def accelerators(self, owner: URIRef, accs: Sequence[Accelerators], src_nodes: list[URIRef]) -> None:
-        by_model: dict[str, list[URIRef]] = {}
+    def accelerators(self, owner: IRI, accs: Sequence[Accelerators], src_nodes: list[IRI]) -> None:
+        by_model: dict[str, list[IRI]] = {}
         for i, a in enumerate(accs, 1):
             node = U(f"{owner}/accelerators/{i}")
             self.add(node, RDF.type, U(CKG.AcceleratorCapacity))
@@ -128,7 +123,7 @@ class TripleBuilder:
         for nodes in by_model.values():
             self._link_headline(owner, CKG.acceleratorCapacity, nodes)
 
-    def money(self, owner: URIRef, prop: str, label: str, items: Sequence[Money], src_nodes: list[URIRef]) -> None:
+    def money(self, owner: IRI, prop: str, label: str, items: Sequence[Money], src_nodes: list[IRI]) -> None:
         nodes = []
         for i, m in enumerate(items, 1):
             node = U(f"{owner}/{label}/{i}")
@@ -141,7 +136,7 @@ class TripleBuilder:
             nodes.append(node)
         self._link_headline(owner, prop, nodes)
 
-    def date_values(self, owner: URIRef, field: str, values: Sequence[DateValue], src_nodes: list[URIRef]) -> None:
+    def date_values(self, owner: IRI, field: str, values: Sequence[DateValue], src_nodes: list[IRI]) -> None:
         """Every sourced value of a date (issue 11): ``deal/<id>/<field>/<n>`` nodes, the headline
         linked by ``ckg:<field>Value`` and the others hanging off it by ``ckg:alternativeValue``.
         An end date is stored as the last day of its period, like ``ckg:endDate``."""
@@ -252,7 +247,7 @@ class TripleBuilder:
         if d.notes:
             self.add(s, CKG.notes, Literal(d.notes))
 
-    def catalog(self, cat: Catalog) -> Graph:
+    def catalog(self, cat: Catalog) -> Triples:
         for c in sorted(cat.companies.values(), key=lambda c: c.id):
             self.company(c)
         for f in sorted(cat.facilities.values(), key=lambda f: f.id):
@@ -262,15 +257,13 @@ class TripleBuilder:
         return self.g
 
 
-def union(graphs: dict[str, Graph]) -> Graph:
-    g = bind_prefixes(Graph())
+def union(graphs: dict[str, Triples]) -> Triples:
+    g = Triples()
     for part in graphs.values():
-        for t in part:
-            g.add(t)
+        g.update(part)
     return g
 
 
-def iter_sorted_ntriples(g: Graph) -> Iterable[str]:
+def iter_sorted_ntriples(g: Triples) -> Iterable[str]:
     """N-Triples lines, sorted, for reviewable diffs."""
-    data = g.serialize(format="nt")
-    return sorted(line for line in data.splitlines() if line.strip())
+    return sorted(line for line in g.ntriples().decode("utf-8").splitlines() if line.strip())

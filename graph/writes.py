@@ -93,7 +93,7 @@ def load_into(store_path: str | os.PathLike | RemoteStore, paths: Sequence[str |
             known = known if any(known.values()) else None
         compiled = compile_paths(list(paths), progress=progress, known=known, **options)
         progress(f"loading {len(compiled.graph)} triples")
-        fill_store(w.store, compiled)
+        fill_store(w.store, compiled, bulk=True)
         if replace or w.base_was_empty:
             w.manifest = _manifest(files, options)
         elif held is not None:
@@ -147,7 +147,7 @@ def _rebuild(w: FolderWrite, files: list[Path], options: dict[str, Any], progres
     if files:
         compiled = compile_paths(files, progress=progress, **options)
         progress(f"loading {len(compiled.graph)} triples")
-        fill_store(w.store, compiled)
+        fill_store(w.store, compiled, bulk=True)
         report = compiled.report
     else:
         load_ontology(w.store)

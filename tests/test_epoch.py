@@ -49,7 +49,7 @@ def compiled():
 
 @pytest.fixture(scope="module")
 def g(compiled):
-    return compiled.graph
+    return compiled.graph.to_rdflib()
 
 
 def invoke(runner, *args, data=FIXTURES):
@@ -233,7 +233,7 @@ def test_every_epoch_triple_is_in_the_epoch_graph_and_no_epoch_leaves_it_out(com
     assert EPOCH_GRAPH in compiled.graphs
     plain = compile_paths([FIXTURES], epoch=False)
     assert EPOCH_GRAPH not in plain.graphs
-    assert not list(plain.graph.subjects(RDF.type, C("ComputeUse")))
+    assert not list(plain.graph.to_rdflib().subjects(RDF.type, C("ComputeUse")))
     assert not [c for c in plain.catalog.companies.values() if c.from_epoch]
     assert not plain.report.notes
 

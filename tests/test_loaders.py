@@ -55,7 +55,7 @@ def test_yaml_json_and_csv_give_the_same_triples(tmp_path):
     (tmp_path / "json" / "deals.json").write_text(json.dumps(doc, indent=2))
     write(tmp_path / "csv" / "companies.yaml", COMPANIES)
     (tmp_path / "csv" / "deals.csv").write_text(CSV)
-    graphs = {fmt: compile_paths([tmp_path / fmt]).graph for fmt in ("yaml", "json", "csv")}
+    graphs = {fmt: compile_paths([tmp_path / fmt]).graph.to_rdflib() for fmt in ("yaml", "json", "csv")}
     assert len(graphs["yaml"]) > 50
     assert isomorphic(graphs["yaml"], graphs["json"])
     assert isomorphic(graphs["yaml"], graphs["csv"])

@@ -124,7 +124,7 @@ def test_valid_records_round_trip_through_store_and_export(workdir, doc, fmt):
     # and the export holds the records' triples (a different count would mean some were lost or merged)
     exported_graph = rdflib.Graph().parse(data=exported, format="nt")
     assert len(exported_graph) >= len(compiled.graph)
-    for t in compiled.graph:
+    for t in compiled.graph.to_rdflib():
         if isinstance(t[2], rdflib.Literal) and t[2].datatype is not None:
             continue  # the store writes typed literals in canonical form (1.0e8 -> 1.0E8)
         assert t in exported_graph, t

@@ -20,13 +20,13 @@ from .rows import LICENSE, EpochData, EpochDataset
 
 
 def epoch_graph(cat: Catalog, data: EpochData):
-    """The Epoch AI source's triples for a catalog (an rdflib Graph); empty when there is no Epoch data."""
-    from rdflib import Graph, Literal, URIRef
-    from rdflib.namespace import RDF, RDFS, XSD
-
+    """The Epoch AI source's triples for a catalog (a :class:`~graph.terms.Triples` set); empty
+    when there is no Epoch data."""
+    from ...terms import IRI as URIRef
+    from ...terms import RDF, RDFS, XSD, Lit, Literal
     from ...triples import TripleBuilder, date_literal, number
 
-    b = TripleBuilder(Graph())
+    b = TripleBuilder()
     datasets: dict[str, EpochDataset] = {d.key: d for d in data.datasets}
     if not datasets:
         return b.g
@@ -47,7 +47,7 @@ def epoch_graph(cat: Catalog, data: EpochData):
         b.add(node, CKG.snapshotDate, date_literal(ds.snapshot.first))
         ds_node[key] = node
 
-    def partial(d: PartialDate) -> Literal:
+    def partial(d: PartialDate) -> Lit:
         if d.precision == "year":
             return Literal(f"{d.first.year:04d}", datatype=XSD.gYear)
         if d.precision == "month":
