@@ -1,7 +1,8 @@
-"""The pipeline: record files -> validate -> triples -> SHACL -> store.
+"""The pipeline: record files -> validate -> triples -> store -> SHACL shapes.
 
-``compile_paths`` does the heavy part (rdflib, pySHACL) and is only called when a store must be
-(re)built; the compiled-store cache that avoids it is :mod:`graph.cache`.
+``compile_paths`` validates the records and is only called when a store must be (re)built (the
+compiled-store cache that avoids it is :mod:`graph.cache`); ``fill_store`` streams the triples
+into a store no reader sees yet and checks the shapes there, by SPARQL.
 """
 
 from __future__ import annotations
@@ -24,13 +25,27 @@ def _noop(_: str) -> None:
 
 @dataclass
 class Compiled:
-    """A validated catalog and its triples, ready to load."""
+    """A validated catalog and its triples, ready to load.
+
+    ``graphs`` maps each source's named graph to its triples: the curated records' as a
+    :class:`~graph.terms.TripleStream` made record by record as the store takes them (never held
+    whole), other sources' as small :class:`~graph.terms.Triples` sets. ``graph`` is their union,
+    made (and kept) only when asked for: by ``validate``'s count and by tests, not by loads.
+    """
 
     catalog: object
-    graphs: dict  # a source's named graph IRI -> graph.terms.Triples (graph.sources)
-    graph: object  # their union (graph.terms.Triples), as checked by SHACL
+    graphs: dict
+    _union: object
     report: Report
     summary: str = ""  # what sources beyond the curated records added (for `validate`)
+
+    @property
+    def graph(self):
+        if self._union is None:
+            from .triples import union
+
+            self._union = union(self.graphs)
+        return self._union
 
 
 def _sources(sources: Sequence[str] | None, epoch: bool | None):
@@ -58,9 +73,11 @@ def read_and_validate(paths: Sequence[str | os.PathLike], *, sources: Sequence[s
 
 def compile_paths(paths: Sequence[str | os.PathLike], *, sources: Sequence[str] | None = None,
                   epoch: bool | None = None, shacl: bool = True, progress: Progress = _noop, known=None) -> Compiled:
-    """Validate records, build each source's triples and check the SHACL shapes.
+    """Validate records and make each source's triples (lazily: see :class:`Compiled`).
 
-    ``sources`` names the data sources to use (:mod:`graph.sources`; default: all).
+    ``sources`` names the data sources to use (:mod:`graph.sources`; default: all). With
+    ``shacl``, the triples are also checked against the SHACL shapes now, in a scratch store;
+    loads pass ``shacl=False`` and check the store they fill instead (:func:`fill_store`).
     Raises :class:`ValidationFailed` with every problem when anything is wrong.
     """
     from .sources import graphs as source_graphs
@@ -71,31 +88,28 @@ def compile_paths(paths: Sequence[str | os.PathLike], *, sources: Sequence[str] 
     validated, parts = _read_and_check(paths, chosen, known)
     if validated.report.problems:
         raise ValidationFailed(validated.report.problems)
-    progress("building triples")
-    from .triples import union
-
-    graphs = source_graphs(validated.catalog, parts, chosen)
-    g = union(graphs)
+    compiled = Compiled(validated.catalog, source_graphs(validated.catalog, parts, chosen), None,
+                        validated.report, summary(validated.catalog, parts, chosen))
     if shacl:
-        progress(f"checking SHACL shapes on {len(g)} triples")
-        from .shacl import check
-
-        where = ", ".join(str(p) for p in paths)
-        problems = check(_with_known_types(g, known), where=where)
-        if problems:
-            raise ValidationFailed(problems)
-    return Compiled(validated.catalog, graphs, g, validated.report, summary(validated.catalog, parts, chosen))
+        scratch = OxigraphStore()
+        if known:
+            scratch.add_quads(_known_types(known).quads("urn:computekg:known"))
+        fill_store(scratch, compiled, bulk=True, check=True, where=_where(paths), progress=progress)
+        scratch.close()
+    return compiled
 
 
-def _with_known_types(g, known):
-    """For a batch loaded on top of a store: type what it refers to that the store already holds,
-    so the shapes' sh:class checks see it (these triples are for the check only, not loaded)."""
-    if not known:
-        return g
+def _where(paths) -> str:
+    return ", ".join(str(p) for p in paths)
+
+
+def _known_types(known):
+    """For a batch checked apart from the store it goes on: type what it refers to that the store
+    already holds, so the shapes' sh:class checks see it (for the check only, never loaded)."""
     from .terms import IRI, RDF, Literal, Triples
     from .vocab import CKG, PREFIXES, facility_iri
 
-    out = Triples(g)
+    out = Triples()
     name = IRI(PREFIXES["schema"] + "name")
     for section, cls, mint in (("companies", CKG.Company, company_iri), ("facilities", CKG.Facility, facility_iri)):
         for rid, _ in known.get(section, []):
@@ -108,18 +122,30 @@ def graph_ntriples(g) -> bytes:
     return g.ntriples()
 
 
-def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False) -> None:
+def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False, check: bool = False,
+               where: str = "<records>", progress: Progress = _noop) -> None:
     """Load each data source's triples into its own named graph (:mod:`graph.sources`), then the
-    ontology and the derived relations (named graphs too).
+    ontology and the derived relations (named graphs too); with ``check``, then check the SHACL
+    shapes on what the store holds (:mod:`graph.shapes_sparql`, SPARQL run by the store) and
+    raise :class:`ValidationFailed` if anything breaks them: callers fill a store no reader sees
+    yet (a new generation, a cache entry being built, a scratch store), so nothing is published.
 
     Queries read the union of the graphs (lookups too: pyoxigraph answers them on the union as
     fast as on one graph; bench/README.md); the store keeps the sources apart so that one can be
     replaced alone. Each node also says where it comes from by ``prov:wasDerivedFrom``.
     """
+    progress("loading triples into the store")
     for name, g in sorted(compiled.graphs.items()):
         store.add_quads(g.quads(name), bulk=bulk)
     load_ontology(store)
     derive(store)
+    if check:
+        progress("checking the SHACL shapes")
+        from .shacl import check_store  # TODO: shapes_sparql
+
+        problems = check_store(store, where=where)
+        if problems:
+            raise ValidationFailed(problems)
 
 
 def load_ontology(store: OxigraphStore) -> None:

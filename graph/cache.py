@@ -275,15 +275,16 @@ def _discard(root: Path, key: str) -> None:
 def _build(root: Path, key: str, paths: Sequence[str | os.PathLike], options: dict[str, Any],
            progress: Progress) -> None:
     progress("compiling records into a store (once; cached until they change)")
-    compiled = compile_paths(paths, progress=progress, **options)
+    compiled = compile_paths(paths, progress=progress, shacl=False, **options)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f"{key}.tmp-", dir=root))
     except OSError as exc:
         raise StoreError(f"cannot write the cache folder {root}: {exc.strerror or exc}",
                          "set COMPUTEKG_CACHE_DIR to a writable folder") from None
+    store = None
     try:
         store = OxigraphStore(tmp / "build", read_only=False)
-        fill_store(store, compiled, bulk=True)
+        fill_store(store, compiled, bulk=True, check=True, where=", ".join(str(p) for p in paths), progress=progress)
         store.seal(tmp / "sealed")
         _write_inventory(tmp / "sealed")
         os.rename(tmp / "sealed", root / key)
@@ -293,6 +294,11 @@ def _build(root: Path, key: str, paths: Sequence[str | os.PathLike], options: di
         raise StoreError(f"cannot write the cache folder {root}: {reason}",
                          "free some disk space, or set COMPUTEKG_CACHE_DIR to a writable folder") from None
     finally:
+        if store is not None:  # closed before its files go: an open store keeps their space
+            try:
+                store.close()
+            except (OSError, RuntimeError):
+                pass  # a full disk refuses the flush; the handles are dropped all the same
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -103,6 +103,29 @@ class Triples:
         return g
 
 
+class TripleStream:
+    """Triples made on demand by ``make()`` each time they are read: re-iterable, never held whole.
+    ``len()`` makes them all once to count the distinct ones (tests, small inputs)."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._make())
+
+    def __len__(self) -> int:
+        return len(set(self._make()))
+
+    def quads(self, graph: str | None = None) -> Iterator:
+        return to_quads(self, graph)
+
+    def ntriples(self) -> bytes:
+        return Triples(self).ntriples()
+
+    def to_rdflib(self):
+        return Triples(self).to_rdflib()
+
+
 def to_quads(triples: Iterable[tuple], graph: str | None = None) -> Iterator:
     """pyoxigraph quads of (s, p, o) triples, in ``graph`` (``None``: the default graph)."""
     import pyoxigraph as ox

@@ -12,7 +12,7 @@ by ``ckg:alternativeValue``, with its own ``prov:wasDerivedFrom``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .dates import PartialDate
 from .terms import IRI, RDF, RDFS, XSD, Lit, Literal, Triples
@@ -246,6 +246,15 @@ class TripleBuilder:
             self.add(s, CKG.terms, Literal(d.terms))
         if d.notes:
             self.add(s, CKG.notes, Literal(d.notes))
+
+    def records(self, cat: Catalog) -> Iterator[tuple]:
+        """The catalog's triples, record by record (a triple two records share comes twice)."""
+        for kind, items in (("company", cat.companies), ("facility", cat.facilities), ("deal", cat.deals)):
+            make = getattr(self, kind)
+            for rid in sorted(items):
+                self.g = Triples()
+                make(items[rid])
+                yield from self.g
 
     def catalog(self, cat: Catalog) -> Triples:
         for c in sorted(cat.companies.values(), key=lambda c: c.id):

@@ -56,6 +56,10 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _where(paths) -> str:
+    return ", ".join(str(p) for p in paths)
+
+
 def _manifest(files: Sequence[Path], options: dict[str, Any]) -> dict[str, Any]:
     return {"version": 1, "files": {str(f): _digest(f) for f in sorted(set(files))},
             "options": {k: (list(v) if isinstance(v, (tuple, list)) else v) for k, v in sorted(options.items())}}
@@ -91,9 +95,8 @@ def load_into(store_path: str | os.PathLike | RemoteStore, paths: Sequence[str |
         if not replace and not w.base_was_empty:
             known = _existing_names(w.store)
             known = known if any(known.values()) else None
-        compiled = compile_paths(list(paths), progress=progress, known=known, **options)
-        progress(f"loading {len(compiled.graph)} triples")
-        fill_store(w.store, compiled, bulk=True)
+        compiled = compile_paths(list(paths), progress=progress, known=known, shacl=False, **options)
+        fill_store(w.store, compiled, bulk=True, check=True, where=_where(paths), progress=progress)
         if replace or w.base_was_empty:
             w.manifest = _manifest(files, options)
         elif held is not None:
@@ -145,9 +148,8 @@ def _rebuild(w: FolderWrite, files: list[Path], options: dict[str, Any], progres
              if str(f) in held and held[str(f)] != _digest(f) and action == "unloaded"]
     report = Report()
     if files:
-        compiled = compile_paths(files, progress=progress, **options)
-        progress(f"loading {len(compiled.graph)} triples")
-        fill_store(w.store, compiled, bulk=True)
+        compiled = compile_paths(files, progress=progress, shacl=False, **options)
+        fill_store(w.store, compiled, bulk=True, check=True, where=_where(files), progress=progress)
         report = compiled.report
     else:
         load_ontology(w.store)
@@ -170,10 +172,11 @@ def _load_remote(remote: RemoteStore, paths: Sequence[str | os.PathLike], *, rep
     else:
         known = _existing_names(remote)
         known = known if any(known.values()) else None
+    # Checked (the shapes too) apart from the endpoint, with what it holds typed for the check.
     compiled = compile_paths(list(paths), progress=progress, known=known, **options)
     # Build the new content locally (in memory), as a store folder would hold it.
     local = OxigraphStore()
-    fill_store(local, compiled)
+    fill_store(local, compiled, bulk=True)
     by_graph: dict[str, list[str]] = {}
     for q in local._store.quads_for_pattern(None, None, None):
         g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value

@@ -110,8 +110,8 @@ def check(result: ReadResult, sources: Sequence[Source], *, known=None):
 
 
 def graphs(cat: Catalog, parts: dict[str, Any], sources: Sequence[Source]) -> dict[str, Any]:
-    """Each source's triples: {its named graph: rdflib Graph}; the curated graph always, the
-    others when they hold something."""
+    """Each source's triples: {its named graph: its triples (:mod:`graph.terms`)}; the curated
+    graph always, the others when they hold something."""
     import dataclasses
 
     made = {cid for part in parts.values() for cid in getattr(part, "companies_made", ())}
@@ -121,7 +121,7 @@ def graphs(cat: Catalog, parts: dict[str, Any], sources: Sequence[Source]) -> di
         own = cat if not made - mine else dataclasses.replace(
             cat, companies={k: c for k, c in cat.companies.items() if k not in made - mine})
         g = s.triples(own, parts.get(s.name))
-        if len(g) or s.name == BASE:
+        if s.name == BASE or len(g):
             out[s.graph] = g
     return out
 

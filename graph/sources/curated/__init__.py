@@ -36,9 +36,12 @@ class CuratedSource:
 
     @staticmethod
     def triples(cat: Catalog, part: None = None):
+        from ...terms import TripleStream
         from ...triples import TripleBuilder
 
-        return TripleBuilder().catalog(cat)  # the registry left out the companies other sources made
+        # Made record by record as the store takes them; the registry left out the companies
+        # other sources made.
+        return TripleStream(lambda: TripleBuilder().records(cat))
 
     @staticmethod
     def summary(cat: Catalog, part: None) -> str:
