@@ -20,7 +20,7 @@ def open(data=None, *, store=None, sources=None, progress=None):  # noqa: A001 -
 
 # Left to right. Each entry: (layer name, modules). Subpackages count as one module.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("leaves", ("dates", "vocab", "ontology", "suggest", "figures", "terms")),  # import nothing of the package
+    ("leaves", ("dates", "vocab", "ontology", "suggest", "figures", "terms", "progress")),  # import nothing of the package
     ("base", ("errors", "choices")),            # typed errors; choice lists (from vocab)
     ("schema", ("schema",)),                    # the record format, declared once (pydantic models)
     ("records", ("loaders", "records")),        # read files -> records with line numbers

@@ -134,9 +134,15 @@ def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False, 
     fast as on one graph; bench/README.md); the store keeps the sources apart so that one can be
     replaced alone. Each node also says where it comes from by ``prov:wasDerivedFrom``.
     """
-    progress("loading triples into the store")
+    from .progress import counter
+
     for name, g in sorted(compiled.graphs.items()):
-        store.add_quads(g.quads(name), bulk=bulk)
+        total = getattr(g, "total", None)
+        if total:
+            quads = g.quads(name, tick=counter(progress, "loading records into the store", total))
+        else:
+            quads = g.quads(name)
+        store.add_quads(quads, bulk=bulk)
     load_ontology(store)
     derive(store)
     if check:

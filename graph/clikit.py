@@ -135,8 +135,25 @@ class State:
         self._kg = None
 
     def progress(self, message: str) -> None:
-        if sys.stderr.isatty():
+        """Long steps, on stderr when it is a terminal (nothing on a pipe or in a CI log): a
+        counted step (:class:`graph.progress.Step`) as click's progress bar, others as a line."""
+        if not sys.stderr.isatty():
+            return
+        from .progress import Step
+
+        if not isinstance(message, Step):
             note(f"... {message}")
+            return
+        bars = self.__dict__.setdefault("_bars", {})
+        bar = bars.get(message.label)
+        if bar is None:
+            bar = bars[message.label] = click.progressbar(length=message.total, label=message.label,
+                                                          file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(message.done - bar.pos)
+        if message.done >= message.total:
+            bar.__exit__(None, None, None)
+            del bars[message.label]
 
     def kg(self):
         """The knowledge graph to answer from: --store (read-only), else the cached compiled records."""

@@ -104,20 +104,22 @@ class Triples:
 
 
 class TripleStream:
-    """Triples made on demand by ``make()`` each time they are read: re-iterable, never held whole.
-    ``len()`` makes them all once to count the distinct ones (tests, small inputs)."""
+    """Triples made on demand by ``make(tick)`` each time they are read: re-iterable, never held
+    whole. ``make`` calls ``tick()`` (when given) once per record of the ``total`` it reads, for
+    progress. ``len()`` makes them all once to count the distinct ones (tests, small inputs)."""
 
-    def __init__(self, make):
+    def __init__(self, make, total: int | None = None):
         self._make = make
+        self.total = total
 
     def __iter__(self) -> Iterator[tuple]:
-        return iter(self._make())
+        return iter(self._make(None))
 
     def __len__(self) -> int:
-        return len(set(self._make()))
+        return len(set(self._make(None)))
 
-    def quads(self, graph: str | None = None) -> Iterator:
-        return to_quads(self, graph)
+    def quads(self, graph: str | None = None, tick=None) -> Iterator:
+        return to_quads(self._make(tick), graph)
 
     def ntriples(self) -> bytes:
         return Triples(self).ntriples()

@@ -247,14 +247,17 @@ class TripleBuilder:
         if d.notes:
             self.add(s, CKG.notes, Literal(d.notes))
 
-    def records(self, cat: Catalog) -> Iterator[tuple]:
-        """The catalog's triples, record by record (a triple two records share comes twice)."""
+    def records(self, cat: Catalog, tick=None) -> Iterator[tuple]:
+        """The catalog's triples, record by record (a triple two records share comes twice);
+        ``tick()`` after each record."""
         for kind, items in (("company", cat.companies), ("facility", cat.facilities), ("deal", cat.deals)):
             make = getattr(self, kind)
             for rid in sorted(items):
                 self.g = Triples()
                 make(items[rid])
                 yield from self.g
+                if tick is not None:
+                    tick()
 
     def catalog(self, cat: Catalog) -> Triples:
         for c in sorted(cat.companies.values(), key=lambda c: c.id):

@@ -180,3 +180,39 @@ def test_fitting_drops_lowest_priority_columns_first():
     widths = fit_widths(["x"] * 9, [40] * 9, list(range(9)), [6] * 9, 80)
     kept = [w for w in widths if w is not None]
     assert sum(kept) + 2 * (len(kept) - 1) <= 80
+
+
+def _stderr_in_pty(args, cwd=None):
+    """Run `python -m graph ARGS` with stderr on a pseudo-terminal; (stderr text, stdout, code)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "graph", *args], stdout=subprocess.PIPE, stderr=slave, cwd=cwd)
+    os.close(slave)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(master)
+    out = proc.stdout.read().decode()
+    proc.wait()
+    return err.decode(), out, proc.returncode
+
+
+def test_a_load_draws_a_progress_bar_on_a_terminal_and_nothing_on_a_pipe(tmp_path):
+    from pathlib import Path
+
+    records = Path(__file__).resolve().parent / "golden" / "seed-lease.yaml"
+    err, out, code = _stderr_in_pty(["--no-epoch", "--store", str(tmp_path / "a"), "load", str(records)])
+    assert code == 0, err
+    bar = [line for line in err.replace("\r", "\n").splitlines() if "loading records into the store" in line]
+    assert bar, err
+    done = re.search(r"\[(#+)\]\s+(\d+)/(\d+)", ANSI.sub("", bar[-1]))
+    assert done and done.group(2) == done.group(3), bar[-1]  # the bar ends full: every record loaded
+    assert "checking the SHACL shapes" in err
+    piped = subprocess.run([sys.executable, "-m", "graph", "--no-epoch", "--store", str(tmp_path / "b"), "load",
+                            str(records)], capture_output=True, text=True)
+    assert piped.returncode == 0 and "loading records" not in piped.stderr and "[#" not in piped.stderr

@@ -41,7 +41,8 @@ class CuratedSource:
 
         # Made record by record as the store takes them; the registry left out the companies
         # other sources made.
-        return TripleStream(lambda: TripleBuilder().records(cat))
+        return TripleStream(lambda tick: TripleBuilder().records(cat, tick),
+                            total=len(cat.companies) + len(cat.facilities) + len(cat.deals))
 
     @staticmethod
     def summary(cat: Catalog, part: None) -> str:
