@@ -1,0 +1,354 @@
+"""The SHACL shapes (``ontology/shapes.ttl``) as SPARQL SELECT queries, run by pyoxigraph on a store.
+
+pySHACL (:mod:`graph.shacl`) checks one whole rdflib graph; at 100,000 deals that took minutes
+and gigabytes. Here each shape is compiled once per process into SELECT queries that return the
+nodes breaking it, and pyoxigraph answers them on the store itself, where the records already
+are. :func:`check_store` returns the same :class:`~graph.errors.Problem` values as
+:func:`graph.shacl.check` on the same data (``tests/test_shapes_sparql.py`` compares the two,
+constraint by constraint). ``focus_graphs`` limits the check to the nodes typed in some named
+graphs (values are still read from every graph), so re-checking after one file is replaced costs
+what that file holds.
+
+Only the SHACL constructs listed in :data:`NODE_KEYS`, :data:`PROPERTY_KEYS` and
+:data:`NESTED_KEYS` are compiled; a shape using anything else raises :class:`ShapeError` when
+the shapes are compiled, so a new shape is never silently skipped. Every shape that constrains
+must carry its ``sh:message`` (pySHACL's generic messages are not reproduced).
+
+Where pySHACL's Python semantics and SPARQL's differ on odd values, the queries follow pySHACL:
+a pattern's final ``$`` also matches before a final newline (Python's ``re``); an ``xsd:date``
+must have a four-digit year; ``sh:in`` and ``sh:hasValue`` compare terms, not values. One known
+difference remains: rdflib reads ``"2020-01-01T00:00:00"^^xsd:date`` as a date; here it is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+from .errors import ComputeKGError, Problem, StoreError
+from .ontology import SHAPES_FILE
+from .vocab import PREFIXES, short_name
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+
+# What a shape may say. Anything else in shapes.ttl is refused when the shapes are compiled.
+_NOTES = frozenset({RDFS + "comment", RDFS + "label", SH + "name", SH + "description"})
+NODE_KEYS = frozenset({RDF + "type", SH + "targetClass", SH + "property", SH + "xone", SH + "message",
+                       SH + "severity"}) | _NOTES
+PROPERTY_KEYS = frozenset({SH + k for k in (
+    "path", "message", "severity", "minCount", "maxCount", "class", "datatype", "pattern", "flags", "minInclusive",
+    "maxInclusive", "nodeKind", "disjoint", "lessThanOrEquals", "in", "hasValue")}) | {RDF + "type"} | _NOTES
+# Inside sh:xone: shapes whose conformance is an expression on the focus node.
+NESTED_KEYS = frozenset({RDF + "type", SH + "property", SH + "class"}) | _NOTES
+NESTED_PROPERTY_KEYS = frozenset({RDF + "type", SH + "path", SH + "minCount", SH + "maxCount"}) | _NOTES
+
+_NODE_KINDS = {
+    SH + "IRI": "isIRI(?v)", SH + "BlankNode": "isBlank(?v)", SH + "Literal": "isLiteral(?v)",
+    SH + "BlankNodeOrIRI": "(isBlank(?v) || isIRI(?v))", SH + "BlankNodeOrLiteral": "(isBlank(?v) || isLiteral(?v))",
+    SH + "IRIOrLiteral": "(isIRI(?v) || isLiteral(?v))",
+}
+# Datatypes whose lexical forms pySHACL (rdflib) checks; the check here casts them.
+_CASTS = {XSD + t for t in ("date", "dateTime", "time", "integer", "decimal", "float", "double", "boolean")}
+_STRINGISH = f"(isIRI({{v}}) || (isLiteral({{v}}) && datatype({{v}}) IN (<{XSD}string>, <{RDF}langString>)))"
+
+
+class ShapeError(ComputeKGError):
+    """ontology/shapes.ttl uses a construct the SPARQL compiler does not support."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.hint = "support it in graph/shapes_sparql.py (and its tests) or write the shape with what it supports"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled query: it selects ``?f`` (the focus node) and, when ``has_value``, ``?v``.
+    ``{target}`` in ``text`` is where the focus nodes' pattern goes (:func:`_target`)."""
+
+    shape: str
+    path: str  # the property's IRI; "" for a constraint on the node itself
+    message: str
+    text: str
+    classes: tuple[str, ...]  # the node shape's sh:targetClass
+    has_value: bool
+
+
+# --- reading shapes.ttl ------------------------------------------------------------------
+
+class _Shapes:
+    """The shapes graph as subject -> predicate -> [objects] (pyoxigraph terms)."""
+
+    def __init__(self, triples: Iterable[Any]):
+        self.by: dict[Any, dict[str, list[Any]]] = {}
+        for t in triples:
+            self.by.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+
+    def get(self, node: Any, key: str) -> list[Any]:
+        return self.by.get(node, {}).get(SH + key if ":" not in key else key, [])
+
+    def one(self, node: Any, key: str) -> Any:
+        values = self.get(node, key)
+        if len(values) > 1:
+            raise ShapeError(f"shape {_name(node)} has {len(values)} values of sh:{key}; the compiler takes one")
+        return values[0] if values else None
+
+    def items(self, head: Any) -> list[Any]:
+        out = []
+        while head.value != RDF + "nil":
+            out.append(self.one(head, RDF + "first"))
+            (head,) = self.get(head, RDF + "rest")
+        return out
+
+
+def _name(node: Any) -> str:
+    return short_name(node.value) if hasattr(node, "value") else str(node)
+
+
+def _refuse_unknown(shapes: _Shapes, node: Any, allowed: frozenset[str], what: str) -> None:
+    unknown = sorted(set(shapes.by.get(node, {})) - allowed)
+    if unknown:
+        raise ShapeError(f"{what} {_name(node)} uses {', '.join(short_name(k) for k in unknown)}, "
+                         "which the SPARQL shapes do not support")
+
+
+def _iri(term: Any, what: str) -> str:
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.NamedNode):
+        raise ShapeError(f"{what} must be an IRI, not {term}")
+    return str(term)  # <...>, as pyoxigraph writes it (its IRIs are checked when parsed)
+
+
+def _number(term: Any, what: str) -> int:
+    try:
+        return int(term.value)
+    except (AttributeError, ValueError):
+        raise ShapeError(f"{what} must be an integer, not {term}") from None
+
+
+# --- compiling -------------------------------------------------------------------------
+
+def _instance_of(var: str, cls: str) -> str:
+    return f"{var} <{RDF}type>/<{RDFS}subClassOf>* {cls}"
+
+
+def _value_tests(shapes: _Shapes, prop: Any) -> list[str]:
+    """SPARQL expressions on ``?v``, each true when the value node breaks one constraint."""
+    tests = []
+    for c in shapes.get(prop, "class"):
+        tests.append(f"NOT EXISTS {{ {_instance_of('?v', _iri(c, 'sh:class'))} }}")
+    for d in shapes.get(prop, "datatype"):
+        dt = _iri(d, "sh:datatype")
+        ok = f"isLiteral(?v) && datatype(?v) = {dt}"
+        if d.value in _CASTS:
+            ok += f" && isLiteral({dt}(STR(?v)))"
+        if d.value == XSD + "date":  # rdflib reads years 0001-9999 only
+            ok += ' && regex(STR(?v), "^[0-9]{4}-")'
+        tests.append(f"!COALESCE({ok}, false)")
+    flags = shapes.one(prop, "flags")
+    for p in shapes.get(prop, "pattern"):
+        tests.append(f"(isBlank(?v) || !COALESCE(regex(STR(?v), {_pattern(p, flags)}), false))")
+    for key, op in (("minInclusive", ">="), ("maxInclusive", "<=")):
+        for bound in shapes.get(prop, key):
+            tests.append(f"!(isLiteral(?v) && COALESCE(?v {op} {bound}, false))")
+    for kind in shapes.get(prop, "nodeKind"):
+        if kind.value not in _NODE_KINDS:
+            raise ShapeError(f"sh:nodeKind {kind} is not a SHACL node kind")
+        tests.append("!" + _NODE_KINDS[kind.value])
+    for members in shapes.get(prop, "in"):
+        same = " || ".join(f"sameTerm(?v, {m})" for m in shapes.items(members))
+        tests.append(f"!({same or 'false'})")
+    return tests
+
+
+def _pattern(p: Any, flags: Any) -> str:
+    import pyoxigraph as ox
+
+    text = p.value
+    mode = flags.value if flags is not None else ""
+    if "m" not in mode.lower() and text.endswith("$") and not text.endswith("\\$"):
+        text = text[:-1] + "\\n?$"  # Python's re (pySHACL): a final $ also matches before a final newline
+    out = str(ox.Literal(text))
+    return f"{out}, {ox.Literal(mode)}" if mode else out
+
+
+def _nested(shapes: _Shapes, node: Any) -> str:
+    """A SPARQL expression, true when ``?f`` conforms to the nested shape ``node``."""
+    _refuse_unknown(shapes, node, NESTED_KEYS, "shape")
+    parts = [f"EXISTS {{ {_instance_of('?f', _iri(c, 'sh:class'))} }}" for c in shapes.get(node, "class")]
+    for prop in shapes.get(node, "property"):
+        _refuse_unknown(shapes, prop, NESTED_PROPERTY_KEYS, "property shape")
+        path = _iri(shapes.one(prop, "path"), "sh:path")
+        low = shapes.one(prop, "minCount")
+        high = shapes.one(prop, "maxCount")
+        if low is not None and _number(low, "sh:minCount") > 0:
+            parts.append(f"EXISTS {{ {_distinct_values(path, _number(low, 'sh:minCount'))} }}")
+        if high is not None:
+            parts.append(f"NOT EXISTS {{ {_distinct_values(path, _number(high, 'sh:maxCount') + 1)} }}")
+    return "(" + " && ".join(parts or ["true"]) + ")"
+
+
+def _distinct_values(path: str, n: int) -> str:
+    """A pattern matching where ``?f`` has at least ``n`` different values of ``path``."""
+    if n > 4:
+        raise ShapeError(f"counts above 3 inside sh:xone are not supported ({n - 1})")
+    names = [f"?x{i}" for i in range(n)]
+    pattern = " ".join(f"?f {path} {x} ." for x in names)
+    apart = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1:]]
+    return pattern + (f" FILTER({' && '.join(apart)})" if apart else "")
+
+
+def _violating(shapes: _Shapes, node: Any) -> bool:
+    sev = shapes.one(node, "severity")
+    return sev is None or sev.value == SH + "Violation"
+
+
+def _message(shapes: _Shapes, node: Any) -> str:
+    m = shapes.one(node, "message")
+    if m is None:
+        raise ShapeError(f"shape {_name(node)} has no sh:message (the SPARQL shapes do not make pySHACL's own)")
+    return m.value
+
+
+def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], prop: Any) -> list[Check]:
+    _refuse_unknown(shapes, prop, PROPERTY_KEYS, "property shape")
+    path_term = shapes.one(prop, "path")
+    path = _iri(path_term, "sh:path (only a single property is supported)")
+    if not _violating(shapes, prop):
+        return []
+    message = _message(shapes, prop)
+    out = []
+
+    def add(text: str, has_value: bool) -> None:
+        out.append(Check(node_name, path_term.value, message, text, classes, has_value))
+
+    tests = _value_tests(shapes, prop)
+    if tests:
+        add(f"SELECT DISTINCT ?f ?v WHERE {{ {{target}} ?f {path} ?v . FILTER({' || '.join(tests)}) }}", True)
+    low, high = shapes.one(prop, "minCount"), shapes.one(prop, "maxCount")
+    if low is not None and _number(low, "sh:minCount") > 0:
+        n = _number(low, "sh:minCount")
+        if n == 1:
+            add(f"SELECT ?f WHERE {{ {{target}} FILTER NOT EXISTS {{ ?f {path} ?v }} }}", False)
+        else:
+            add(f"SELECT ?f WHERE {{ {{target}} OPTIONAL {{ ?f {path} ?v }} }} GROUP BY ?f "
+                f"HAVING (COUNT(DISTINCT ?v) < {n})", False)
+    if high is not None:
+        n = _number(high, "sh:maxCount")
+        add(f"SELECT ?f WHERE {{ {{target}} ?f {path} ?v }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {n})", False)
+    for other in shapes.get(prop, "disjoint"):
+        add(f"SELECT DISTINCT ?f ?v WHERE {{ {{target}} ?f {path} ?v . ?f {_iri(other, 'sh:disjoint')} ?v }}", True)
+    for other in shapes.get(prop, "lessThanOrEquals"):
+        v_str, o_str = _STRINGISH.format(v="?v"), _STRINGISH.format(v="?o")
+        broken = (f"IF({v_str} != {o_str}, true, IF({v_str}, !(STR(?v) <= STR(?o)), !COALESCE(?v <= ?o, false)))")
+        add(f"SELECT DISTINCT ?f ?v WHERE {{ {{target}} ?f {path} ?v . "
+            f"?f {_iri(other, 'sh:lessThanOrEquals')} ?o . FILTER({broken}) }}", True)
+    for value in shapes.get(prop, "hasValue"):
+        add(f"SELECT ?f WHERE {{ {{target}} FILTER NOT EXISTS {{ ?f {path} {value} }} }}", False)
+    return out
+
+
+def _node_checks(shapes: _Shapes, node: Any) -> list[Check]:
+    _refuse_unknown(shapes, node, NODE_KEYS, "shape")
+    classes = tuple(_iri(c, "sh:targetClass") for c in shapes.get(node, "targetClass"))
+    name = _name(node)
+    out: list[Check] = []
+    for prop in shapes.get(node, "property"):
+        out.extend(_property_checks(shapes, name, classes, prop))
+    xones = shapes.get(node, "xone")
+    if xones and _violating(shapes, node):
+        message = _message(shapes, node)
+        for head in xones:
+            count = " + ".join(f"IF({_nested(shapes, member)}, 1, 0)" for member in shapes.items(head))
+            out.append(Check(name, "", message, f"SELECT ?f WHERE {{ {{target}} FILTER(({count or '0'}) != 1) }}",
+                             classes, True))
+    return out
+
+
+def compile_shapes(text: bytes | None = None) -> tuple[Check, ...]:
+    """Every check of the shapes (``text``: Turtle; default ``ontology/shapes.ttl``)."""
+    import pyoxigraph as ox
+
+    if text is None:
+        text = SHAPES_FILE.read_bytes()
+    try:
+        shapes = _Shapes(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise ShapeError(f"the shapes are not valid Turtle: {exc}") from None
+    nested = {m for s in list(shapes.by) for h in shapes.get(s, "xone") for m in shapes.items(h)}
+    roots = sorted((s for s, po in shapes.by.items() if SH + "targetClass" in po), key=str)
+    for s, po in shapes.by.items():  # a node shape without targets would never run: say so
+        types = {t.value for t in po.get(RDF + "type", [])}
+        if SH + "NodeShape" in types and s not in roots and s not in nested:
+            raise ShapeError(f"shape {_name(s)} has no sh:targetClass (other targets are not supported)")
+        for key in po:
+            if key.startswith(SH + "target") and key != SH + "targetClass":
+                raise ShapeError(f"shape {_name(s)} uses {short_name(key)}; only sh:targetClass is supported")
+    return tuple(c for root in roots for c in _node_checks(shapes, root))
+
+
+@lru_cache(maxsize=None)
+def compiled() -> tuple[Check, ...]:
+    """The checks of ``ontology/shapes.ttl``, compiled once per process."""
+    return compile_shapes()
+
+
+# --- running -------------------------------------------------------------------------
+
+def _target(classes: Sequence[str], graphs: str | None) -> str:
+    """The focus nodes: instances of the target classes (through rdfs:subClassOf), typed in
+    ``graphs`` (a VALUES block of graph IRIs) when given."""
+    if graphs is None:
+        inner = " UNION ".join(f"{{ {_instance_of('?f', c)} }}" for c in classes)
+    else:
+        inner = f"VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?f <{RDF}type> ?t }} " + " UNION ".join(
+            f"{{ ?t <{RDFS}subClassOf>* {c} }}" for c in classes)
+    return f"{{ SELECT DISTINCT ?f WHERE {{ {inner} }} }}"
+
+
+def _native(store: Any) -> Any:
+    import pyoxigraph as ox
+
+    raw = getattr(store, "native", store)
+    if not isinstance(raw, ox.Store):
+        raise TypeError(f"check_store needs a pyoxigraph store or graph.store.OxigraphStore, not {type(store).__name__}")
+    return raw
+
+
+def _text(term: Any) -> str:
+    return short_name(term.value)
+
+
+def check_store(store: Any, *, focus_graphs: Sequence[str] | None = None, where: str = "<graph>") -> list[Problem]:
+    """Run the shapes on ``store`` (an OxigraphStore or a pyoxigraph Store), reading the union of
+    its graphs; the ontology must be in it (:func:`graph.build.load_ontology`) for subclasses.
+
+    ``focus_graphs``: check only the nodes typed in these named graphs (their values are still
+    read from every graph). Returns the problems sorted, as :func:`graph.shacl.check` does.
+    """
+    import pyoxigraph as ox
+
+    raw = _native(store)
+    if not any(True for _ in raw.quads_for_pattern(None, ox.NamedNode(RDFS + "subClassOf"), None)):
+        raise StoreError("the store holds no ontology (no rdfs:subClassOf), so the shapes cannot find deals",
+                         "load it first: graph.build.load_ontology(store)")
+    graphs = None
+    if focus_graphs is not None:
+        if not focus_graphs:
+            return []
+        graphs = " ".join(str(ox.NamedNode(g)) for g in focus_graphs)  # pyoxigraph checks the IRIs
+    problems = set()
+    for check in compiled():
+        text = check.text.replace("{target}", _target(check.classes, graphs))
+        path = short_name(check.path) if check.path else ""
+        for row in raw.query(text, use_default_graph_as_union=True):
+            message = check.message
+            if check.has_value:
+                value = row["v"] if check.path else row["f"]
+                message += f" (value: {_text(value)})"
+            problems.add(Problem(where, 0, _text(row["f"]), path, "SHACL: " + message))
+    return sorted(problems)
