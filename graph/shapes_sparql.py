@@ -28,7 +28,7 @@ from typing import Any, Iterable, Sequence
 
 from .errors import ComputeKGError, Problem, StoreError
 from .ontology import SHAPES_FILE
-from .vocab import PREFIXES, short_name
+from .vocab import PREFIXES, SHAPES_NS, short_name
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF = PREFIXES["rdf"]
@@ -93,7 +93,8 @@ class _Shapes:
     def one(self, node: Any, key: str) -> Any:
         values = self.get(node, key)
         if len(values) > 1:
-            raise ShapeError(f"shape {_name(node)} has {len(values)} values of sh:{key}; the compiler takes one")
+            raise ShapeError(f"shape {_name(node)} has {len(values)} values of {_curie(key if ':' in key else SH + key)}; "
+                             "the compiler takes one")
         return values[0] if values else None
 
     def items(self, head: Any) -> list[Any]:
@@ -104,15 +105,23 @@ class _Shapes:
         return out
 
 
+def _curie(iri: str) -> str:
+    for prefix, base in (("sh", SH), ("ckgsh", SHAPES_NS)):
+        if iri.startswith(base):
+            return f"{prefix}:{iri[len(base):]}"
+    return short_name(iri)
+
+
 def _name(node: Any) -> str:
-    return short_name(node.value) if hasattr(node, "value") else str(node)
+    import pyoxigraph as ox
+
+    return _curie(node.value) if isinstance(node, ox.NamedNode) else "[ ]"
 
 
 def _refuse_unknown(shapes: _Shapes, node: Any, allowed: frozenset[str], what: str) -> None:
     unknown = sorted(set(shapes.by.get(node, {})) - allowed)
     if unknown:
-        raise ShapeError(f"{what} {_name(node)} uses {', '.join(short_name(k) for k in unknown)}, "
-                         "which the SPARQL shapes do not support")
+        raise ShapeError(f"{what} uses {', '.join(_curie(k) for k in unknown)}, which the SPARQL shapes do not support")
 
 
 def _iri(term: Any, what: str) -> str:
@@ -176,12 +185,12 @@ def _pattern(p: Any, flags: Any) -> str:
     return f"{out}, {ox.Literal(mode)}" if mode else out
 
 
-def _nested(shapes: _Shapes, node: Any) -> str:
+def _nested(shapes: _Shapes, node: Any, owner: str) -> str:
     """A SPARQL expression, true when ``?f`` conforms to the nested shape ``node``."""
-    _refuse_unknown(shapes, node, NESTED_KEYS, "shape")
+    _refuse_unknown(shapes, node, NESTED_KEYS, f"a shape in the sh:xone of {owner}")
     parts = [f"EXISTS {{ {_instance_of('?f', _iri(c, 'sh:class'))} }}" for c in shapes.get(node, "class")]
     for prop in shapes.get(node, "property"):
-        _refuse_unknown(shapes, prop, NESTED_PROPERTY_KEYS, "property shape")
+        _refuse_unknown(shapes, prop, NESTED_PROPERTY_KEYS, f"a property shape in the sh:xone of {owner}")
         path = _iri(shapes.one(prop, "path"), "sh:path")
         low = shapes.one(prop, "minCount")
         high = shapes.one(prop, "maxCount")
@@ -215,9 +224,9 @@ def _message(shapes: _Shapes, node: Any) -> str:
 
 
 def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], prop: Any) -> list[Check]:
-    _refuse_unknown(shapes, prop, PROPERTY_KEYS, "property shape")
     path_term = shapes.one(prop, "path")
-    path = _iri(path_term, "sh:path (only a single property is supported)")
+    path = _iri(path_term, f"the sh:path of a property shape of {node_name} (only a single property is supported)")
+    _refuse_unknown(shapes, prop, PROPERTY_KEYS, f"the property shape of {_curie(path_term.value)} in {node_name}")
     if not _violating(shapes, prop):
         return []
     message = _message(shapes, prop)
@@ -244,7 +253,11 @@ def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], 
         add(f"SELECT DISTINCT ?f ?v WHERE {{ {{target}} ?f {path} ?v . ?f {_iri(other, 'sh:disjoint')} ?v }}", True)
     for other in shapes.get(prop, "lessThanOrEquals"):
         v_str, o_str = _STRINGISH.format(v="?v"), _STRINGISH.format(v="?o")
-        broken = (f"IF({v_str} != {o_str}, true, IF({v_str}, !(STR(?v) <= STR(?o)), !COALESCE(?v <= ?o, false)))")
+        # pySHACL: strings (IRIs too) compare as text, a string and a non-string never; other literals
+        # in rdflib's order: numbers by value, different datatypes by the datatypes' IRIs, else by value
+        by_type = "(datatype(?v) != datatype(?o) && !(isNumeric(?v) && isNumeric(?o)))"
+        broken = (f"IF({v_str} != {o_str}, true, IF({v_str}, !(STR(?v) <= STR(?o)), IF({by_type}, "
+                  "STR(datatype(?v)) > STR(datatype(?o)), !COALESCE(?v <= ?o, false))))")
         add(f"SELECT DISTINCT ?f ?v WHERE {{ {{target}} ?f {path} ?v . "
             f"?f {_iri(other, 'sh:lessThanOrEquals')} ?o . FILTER({broken}) }}", True)
     for value in shapes.get(prop, "hasValue"):
@@ -253,7 +266,7 @@ def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], 
 
 
 def _node_checks(shapes: _Shapes, node: Any) -> list[Check]:
-    _refuse_unknown(shapes, node, NODE_KEYS, "shape")
+    _refuse_unknown(shapes, node, NODE_KEYS, f"shape {_name(node)}")
     classes = tuple(_iri(c, "sh:targetClass") for c in shapes.get(node, "targetClass"))
     name = _name(node)
     out: list[Check] = []
@@ -263,7 +276,7 @@ def _node_checks(shapes: _Shapes, node: Any) -> list[Check]:
     if xones and _violating(shapes, node):
         message = _message(shapes, node)
         for head in xones:
-            count = " + ".join(f"IF({_nested(shapes, member)}, 1, 0)" for member in shapes.items(head))
+            count = " + ".join(f"IF({_nested(shapes, member, name)}, 1, 0)" for member in shapes.items(head))
             out.append(Check(name, "", message, f"SELECT ?f WHERE {{ {{target}} FILTER(({count or '0'}) != 1) }}",
                              classes, True))
     return out
@@ -287,7 +300,7 @@ def compile_shapes(text: bytes | None = None) -> tuple[Check, ...]:
             raise ShapeError(f"shape {_name(s)} has no sh:targetClass (other targets are not supported)")
         for key in po:
             if key.startswith(SH + "target") and key != SH + "targetClass":
-                raise ShapeError(f"shape {_name(s)} uses {short_name(key)}; only sh:targetClass is supported")
+                raise ShapeError(f"shape {_name(s)} uses {_curie(key)}; only sh:targetClass is supported")
     return tuple(c for root in roots for c in _node_checks(shapes, root))
 
 
