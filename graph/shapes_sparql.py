@@ -16,8 +16,13 @@ must carry its ``sh:message`` (pySHACL's generic messages are not reproduced).
 
 Where pySHACL's Python semantics and SPARQL's differ on odd values, the queries follow pySHACL:
 a pattern's final ``$`` also matches before a final newline (Python's ``re``); an ``xsd:date``
-must have a four-digit year; ``sh:in`` and ``sh:hasValue`` compare terms, not values. One known
-difference remains: rdflib reads ``"2020-01-01T00:00:00"^^xsd:date`` as a date; here it is not.
+must have a four-digit year; ``sh:in`` and ``sh:hasValue`` compare terms, not values;
+``sh:lessThanOrEquals`` orders literals as rdflib does (different datatypes by their IRIs). One
+known difference remains: rdflib reads ``"2020-01-01T00:00:00"^^xsd:date`` as a date; here it is
+not. (pySHACL itself fails on an ill-typed date compared by ``sh:lessThanOrEquals``.)
+
+The queries hold no user text: the shapes' terms and the store's class IRIs are written into them
+as pyoxigraph writes terms (``<...>``, ``"..."``, escaped), and focus graph names as checked IRIs.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
-from .errors import ComputeKGError, Problem, StoreError
+from .errors import Problem, ShapeError, StoreError
 from .ontology import SHAPES_FILE
 from .vocab import PREFIXES, SHAPES_NS, short_name
 
@@ -55,14 +60,6 @@ _NODE_KINDS = {
 # Datatypes whose lexical forms pySHACL (rdflib) checks; the check here casts them.
 _CASTS = {XSD + t for t in ("date", "dateTime", "time", "integer", "decimal", "float", "double", "boolean")}
 _STRINGISH = f"(isIRI({{v}}) || (isLiteral({{v}}) && datatype({{v}}) IN (<{XSD}string>, <{RDF}langString>)))"
-
-
-class ShapeError(ComputeKGError):
-    """ontology/shapes.ttl uses a construct the SPARQL compiler does not support."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.hint = "support it in graph/shapes_sparql.py (and its tests) or write the shape with what it supports"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from graph.build import compile_paths, load_ontology, read_and_validate
 from graph.ontology import SHAPES_FILE, ontology_graph, shapes_graph
 from graph.shacl import check as shacl_check
-from graph.shapes_sparql import ShapeError, check_store, compile_shapes, compiled
+from graph.errors import ShapeError
+from graph.shapes_sparql import check_store, compile_shapes, compiled
 from graph.store import OxigraphStore
 from graph.triples import TripleBuilder
 from graph.vocab import ID_NS, short_name, source_graph
