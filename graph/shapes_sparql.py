@@ -77,6 +77,8 @@ class Check:
     focused: str
     classes: tuple[str, ...]  # the node shape's sh:targetClass
     has_value: bool
+    kind: str = "alone"  # "found" or "missing": merged with the node shape's others (:func:`merged`)
+    body: str = ""  # found: a pattern over ?f ?v of breaking values; missing: a SELECT of the ?f that pass
 
 
 # --- reading shapes.ttl ------------------------------------------------------------------
@@ -240,8 +242,8 @@ def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], 
     message = _message(shapes, prop)
     out = []
 
-    def add(text: str, has_value: bool, focused: str | None = None) -> None:
-        out.append(Check(node_name, path_term.value, message, text, focused or text, classes, has_value))
+    def add(text: str, has_value: bool, focused: str | None = None, kind: str = "alone", body: str = "") -> None:
+        out.append(Check(node_name, path_term.value, message, text, focused or text, classes, has_value, kind, body))
 
     # Each query finds the breaking (?f, ?v) from the values alone (a scan of one property, usually
     # empty), and only then joins them with the focus nodes: pyoxigraph looks up each focus node's
@@ -249,7 +251,7 @@ def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], 
     def found(body: str, has_value: bool = True, focused_body: str | None = None) -> None:
         head = f"SELECT ?f {'?v' if has_value else ''} WHERE"
         add(f"{head} {{ {{ {head} {{ {body} }} }} {{target}} }}", has_value,
-            f"{head} {{ {{target}} {focused_body or body} }}")
+            f"{head} {{ {{target}} {focused_body or body} }}", "found", body)
 
     tests = _value_tests(shapes, prop)
     if tests:
@@ -261,7 +263,8 @@ def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], 
     if low is not None and _number(low, "sh:minCount") > 0:
         n = _number(low, "sh:minCount")
         add(f"SELECT ?f WHERE {{ {{target}} MINUS {{ {_at_least(path, n)} }} }}", False,
-            f"SELECT ?f WHERE {{ {{target}} FILTER NOT EXISTS {{ {_distinct_values(path, n)} }} }}")
+            f"SELECT ?f WHERE {{ {{target}} FILTER NOT EXISTS {{ {_distinct_values(path, n)} }} }}", "missing",
+            _at_least(path, n))
     if high is not None:
         n = _number(high, "sh:maxCount") + 1
         found(f"{{ {_at_least(path, n)} }}", False, _distinct_values(path, n))
@@ -277,7 +280,8 @@ def _property_checks(shapes: _Shapes, node_name: str, classes: tuple[str, ...], 
         found(f"?f {path} ?v . ?f {_iri(other, 'sh:lessThanOrEquals')} ?o . FILTER({broken})")
     for value in shapes.get(prop, "hasValue"):
         add(f"SELECT ?f WHERE {{ {{target}} MINUS {{ ?f {path} {value} }} }}", False,
-            f"SELECT ?f WHERE {{ {{target}} FILTER NOT EXISTS {{ ?f {path} {value} }} }}")
+            f"SELECT ?f WHERE {{ {{target}} FILTER NOT EXISTS {{ ?f {path} {value} }} }}", "missing",
+            f"SELECT DISTINCT ?f WHERE {{ ?f {path} {value} }}")
     return out
 
 
@@ -327,6 +331,36 @@ def compile_shapes(text: bytes | None = None) -> tuple[Check, ...]:
 def compiled() -> tuple[Check, ...]:
     """The checks of ``ontology/shapes.ttl``, compiled once per process."""
     return compile_shapes()
+
+
+def merged(checks: Sequence[Check]) -> tuple[tuple[str, tuple[Check, ...]], ...]:
+    """The checks of each node shape as few queries (each row's ``?k`` says which check it is):
+    one for the breaking values (a UNION of the scans, joined once with the focus nodes), one for
+    the missing ones (the focus nodes MINUS a UNION of those that have them). Each join with the
+    focus nodes costs about as much as a scan, so at 100,000 deals this halves the time."""
+    groups: dict[tuple[str, str], list[Check]] = {}
+    out: list[tuple[str, tuple[Check, ...]]] = []
+    for c in checks:
+        if c.kind == "alone":
+            out.append((c.text, (c,)))
+        else:
+            groups.setdefault((c.shape, c.kind), []).append(c)
+    for (_, kind), group in groups.items():
+        if kind == "found":
+            branches = " UNION ".join(f"{{ {c.body} BIND({i} AS ?k) }}" for i, c in enumerate(group))
+            text = f"SELECT ?k ?f ?v WHERE {{ {{ SELECT ?k ?f ?v WHERE {{ {branches} }} }} {{target}} }}"
+        else:
+            having = " UNION ".join(f"{{ SELECT ?f ({i} AS ?k) WHERE {{ {{ {c.body} }} }} }}" for i, c in enumerate(group))
+            text = (f"SELECT ?k ?f WHERE {{ {{target}} VALUES ?k {{ {' '.join(str(i) for i in range(len(group)))} }} "
+                    f"MINUS {{ {having} }} }}")
+        assert len({c.classes for c in group}) == 1
+        out.append((text, tuple(group)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _merged() -> tuple[tuple[str, tuple[Check, ...]], ...]:
+    return merged(compiled())
 
 
 # --- running -------------------------------------------------------------------------
@@ -384,12 +418,14 @@ def check_store(store: Any, *, focus_graphs: Sequence[str] | None = None, where:
             found[cls] = " ".join(sorted({str(r["s"]) for r in rows if isinstance(r["s"], ox.NamedNode)} | {cls}))
         return found[cls]
 
+    queries = _merged() if graphs is None else tuple((c.focused, (c,)) for c in compiled())
     problems = set()
-    for check in compiled():
-        text = _SUBCLASSES.sub(lambda m: subclasses(m.group(1)), check.text if graphs is None else check.focused)
-        text = text.replace("{target}", _target(check.classes, graphs, subclasses))
-        path = short_name(check.path) if check.path else ""
+    for text, checks in queries:
+        text = _SUBCLASSES.sub(lambda m: subclasses(m.group(1)), text)
+        text = text.replace("{target}", _target(checks[0].classes, graphs, subclasses))
         for row in raw.query(text, use_default_graph_as_union=True):
+            check = checks[int(row["k"].value)] if len(checks) > 1 else checks[0]
+            path = short_name(check.path) if check.path else ""
             message = check.message
             if check.has_value:
                 value = row["v"] if check.path else row["f"]
