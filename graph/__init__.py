@@ -27,7 +27,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("validate", ("validate", "publishers", "trust")),  # records -> problems; publisher registry; links, searches
     ("triples", ("triples",)),                  # records -> RDF
     ("sources", ("sources",)),                  # one folder per data source (curated, epoch), one registry
-    ("shacl", ("shacl", "generations")),        # generations: store folders' files, pointer and leases
+    ("shacl", ("shacl", "shapes_sparql", "generations")),  # the shapes by pySHACL or as SPARQL; generations:
+                                                # store folders' files, pointer and leases
     ("http", ("endpoint",)),                    # the SPARQL 1.1 Protocol over HTTP: credentials, retries, errors
     ("store", ("store",)),
     ("sparqltext", ("sparqltext",)),            # SPARQL read as text: keywords, VALUES injection

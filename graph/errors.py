@@ -84,6 +84,14 @@ class QueryError(ComputeKGError):
         self.hint = hint
 
 
+class ShapeError(ComputeKGError):
+    """The SHACL shapes use a construct the SPARQL compiler (graph/shapes_sparql.py) does not support."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.hint = "support it in graph/shapes_sparql.py (and its tests), or write the shape with what it supports"
+
+
 class StoreError(ComputeKGError):
     """A store could not be opened, read or written."""
 

@@ -11,19 +11,13 @@ from rdflib.namespace import RDF
 
 from .errors import Problem
 from .ontology import ontology_graph, shapes_graph
-from .vocab import ID_NS, PREFIXES
+from .vocab import short_name
 
 SH = "http://www.w3.org/ns/shacl#"
 
 
 def _short(term: object) -> str:
-    text = str(term)
-    if text.startswith(ID_NS):
-        return text[len(ID_NS):]
-    for p, iri in PREFIXES.items():
-        if text.startswith(iri):
-            return f"{p}:{text[len(iri):]}"
-    return text
+    return short_name(str(term))
 
 
 def check(data: Graph, *, where: str = "<graph>") -> list[Problem]:

@@ -225,6 +225,12 @@ class OxigraphStore:
             raise StoreError(f"the store {self.path} is damaged: {_first_line(exc)}",
                              "fill it again with `computekg --store DIR load --replace PATH`") from None
 
+    @property
+    def native(self):
+        """The pyoxigraph ``Store`` itself, for code that reads terms as they are stored
+        (:func:`graph.shapes_sparql.check_store`: a value's lexical form, not its Python value)."""
+        return self._store
+
     def _release(self) -> None:
         if self._lease is not None:
             self._lease.release()

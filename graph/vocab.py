@@ -213,6 +213,18 @@ def source_graph(name: str) -> str:
     return SOURCE_GRAPH_PREFIX + name
 
 
+def short_name(iri: str) -> str:
+    """An IRI as problems show it: a record's IRI without ``ckgid:``, others as ``prefix:local``
+    (the focus, path and value of a SHACL result; :mod:`graph.shacl`, :mod:`graph.shapes_sparql`)."""
+    text = str(iri)
+    if text.startswith(ID_NS):
+        return text[len(ID_NS):]
+    for p, base in PREFIXES.items():
+        if text.startswith(base):
+            return f"{p}:{text[len(base):]}"
+    return text
+
+
 def sparql_prologue() -> str:
     """``PREFIX`` lines for every prefix in :data:`PREFIXES` (predeclared for user queries)."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
