@@ -147,7 +147,7 @@ def fill_store(store: OxigraphStore, compiled: Compiled, *, bulk: bool = False, 
     derive(store)
     if check:
         progress("checking the SHACL shapes")
-        from .shacl import check_store  # TODO: shapes_sparql
+        from .shapes_sparql import check_store
 
         problems = check_store(store, where=where)
         if problems:

@@ -53,12 +53,3 @@ def check(data: Graph, *, where: str = "<graph>") -> list[Problem]:
         problems.append(Problem(where, 0, _short(focus), _short(path) if path is not None else "", "SHACL: " + text))
     return sorted(set(problems))
 
-
-def check_store(store, *, where: str = "<graph>") -> list[Problem]:
-    """pySHACL over everything a store holds (the reference implementation of the shapes, for
-    comparison with the SPARQL one)."""
-    import pyoxigraph as ox
-
-    raw = getattr(store, "_store", store)
-    data = ox.serialize({ox.Triple(q.subject, q.predicate, q.object) for q in raw}, format=ox.RdfFormat.N_TRIPLES)
-    return check(Graph().parse(data=data.decode("utf-8"), format="nt"), where=where)
