@@ -9,16 +9,6 @@ from . import ReadResult, register
 from .yaml_records import TextLoader, parse_text, records_from_document
 
 
-def _plain_to_linedicts(value: object) -> object:
-    from . import LineDict
-
-    if isinstance(value, dict):
-        return LineDict({k: _plain_to_linedicts(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return [_plain_to_linedicts(v) for v in value]
-    return value
-
-
 LINE_NUMBERS_UP_TO = 2_000_000  # characters
 
 
@@ -27,8 +17,10 @@ class JsonLoader(TextLoader):
     extensions = (".json",)
 
     def read_text(self, text: str, display: str) -> ReadResult:
-        try:
-            plain = json.loads(text)
+        from . import LineDict
+
+        try:  # objects are read as LineDicts straight away: no second copy of a large file
+            plain = json.loads(text, object_hook=LineDict)
         except json.JSONDecodeError as exc:
             return ReadResult(problems=[Problem(display, exc.lineno, "", "",
                                                 f"JSON syntax error: {exc.msg} (column {exc.colno})")])
@@ -40,7 +32,7 @@ class JsonLoader(TextLoader):
             if problems or not isinstance(doc, dict):
                 doc = None
         if doc is None:
-            doc = _plain_to_linedicts(plain)
+            doc = plain
         return records_from_document(doc, display, self.sections)
 
 
