@@ -1,8 +1,10 @@
 """The site's data files: whole-graph dumps, CSV tables, a Frictionless data package, a VoID/DCAT
 description, and each entity's own RDF (``company/<id>/index.ttl``).
 
-Dumps come from the library's exporters (:func:`graph.export.export_rdf`,
-:func:`graph.analytics.export_graph`); counts in ``void.ttl`` come from SPARQL on the store.
+Dumps come from the library's exporters, written straight to their files one subject at a time
+(:func:`graph.export.write_rdf`: the bytes of :func:`graph.export.export_rdf` for Turtle and
+N-Triples, the same graph for JSON-LD) and :func:`graph.analytics.build_graph` over the deals the
+site has read; counts in ``void.ttl`` come from SPARQL on the store.
 """
 
 from __future__ import annotations
