@@ -10,6 +10,7 @@ Baseline for the build time: the same process exporting the store as Turtle (`co
 which every site build also does.
 
     python bench/bench_site.py [--companies 10000] [--deals 100000] [--skip-synthetic] [--loads 5]
+                               [--store DIR --skip-bundled]   # a synthetic store filled before
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ else:
     from graph.site import build_site
     r = build_site(store, sys.argv[2])
     out = {"seconds": time.perf_counter() - t, "bytes": r.bytes, "files": r.files, "counts": r.counts}
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+ru = resource.getrusage(resource.RUSAGE_SELF)
+out["peak_mb"] = ru.ru_maxrss / 1024
+out["cpu"] = ru.ru_utime + ru.ru_stime
 print(json.dumps(out))
 """
 
@@ -86,36 +89,46 @@ def main(argv=None) -> int:
     ap.add_argument("--deals", type=int, default=100_000)
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--loads", type=int, default=5)
+    ap.add_argument("--store", help="a synthetic store folder filled before (bench/synthetic.py build_store): "
+                                    "measure on it instead of filling a new one; with --skip-bundled, only it")
+    ap.add_argument("--skip-bundled", action="store_true")
     args = ap.parse_args(argv)
     from graph.cache import cached_store
 
-    cached_store()  # compile the bundled store once, outside the timings
+    if not args.skip_bundled:
+        cached_store()  # compile the bundled store once, outside the timings
     with tempfile.TemporaryDirectory(prefix="ckg-bench-site-") as tmp:
         tmp = Path(tmp)
-        base = run_child("-", "-", "export")
-        r = run_child(str(tmp / "bundled"), "-", "site")
-        c = r["counts"]
-        print(f"bundled data: {c['companies']} companies, {c['deals']} deals, {c['facilities']} facilities")
-        print(f"  site build     {r['seconds']:7.1f} s  {r['files']} files, {r['bytes'] / 1e6:.1f} MB, "
-              f"peak {r['peak_mb']:.0f} MB RSS")
-        print(f"  baseline: export --rdf-format turtle {base['seconds']:.2f} s "
-              f"(site build = {r['seconds'] / base['seconds']:.1f}x the Turtle export)")
-        ms, n = map_first_draw(tmp / "bundled", args.loads)
-        print(f"  map first drawing in Chromium: {ms:.0f} ms (median of {args.loads} loads, {n} facilities)")
+        if not args.skip_bundled:
+            base = run_child("-", "-", "export")
+            r = run_child(str(tmp / "bundled"), "-", "site")
+            c = r["counts"]
+            print(f"bundled data: {c['companies']} companies, {c['deals']} deals, {c['facilities']} facilities")
+            print(f"  site build     {r['seconds']:7.1f} s ({r['cpu']:.1f} s CPU)  {r['files']} files, "
+                  f"{r['bytes'] / 1e6:.1f} MB, peak {r['peak_mb']:.0f} MB RSS")
+            print(f"  baseline: export --rdf-format turtle {base['seconds']:.2f} s ({base['cpu']:.1f} s CPU, "
+                  f"peak {base['peak_mb']:.0f} MB RSS) "
+                  f"(site build = {r['seconds'] / base['seconds']:.1f}x the Turtle export)")
+            ms, n = map_first_draw(tmp / "bundled", args.loads)
+            print(f"  map first drawing in Chromium: {ms:.0f} ms (median of {args.loads} loads, {n} facilities)")
         if not args.skip_synthetic:
             from synthetic import build_store
 
             t = time.perf_counter()
-            build_store(tmp / "store", n_deals=args.deals, n_companies=args.companies)
+            store = args.store
+            if store is None:
+                store = str(tmp / "store")
+                build_store(store, n_deals=args.deals, n_companies=args.companies)
             filled = time.perf_counter() - t
-            base = run_child("-", str(tmp / "store"), "export")
-            r = run_child(str(tmp / "synthetic"), str(tmp / "store"), "site")
+            base = run_child("-", store, "export")
+            r = run_child(str(tmp / "synthetic"), store, "site")
             c = r["counts"]
             print(f"synthetic: {c['companies']:,} companies, {c['deals']:,} deals, {c['facilities']:,} facilities "
-                  f"(store filled in {filled:.0f} s)")
-            print(f"  site build     {r['seconds']:7.1f} s  {r['files']:,} files, {r['bytes'] / 1e6:.0f} MB, "
-                  f"peak {r['peak_mb']:.0f} MB RSS")
-            print(f"  baseline: export --rdf-format turtle {base['seconds']:.1f} s "
+                  + (f"(store filled in {filled:.0f} s)" if args.store is None else f"(store {args.store})"))
+            print(f"  site build     {r['seconds']:7.1f} s ({r['cpu']:.0f} s CPU)  {r['files']:,} files, "
+                  f"{r['bytes'] / 1e6:.0f} MB, peak {r['peak_mb']:.0f} MB RSS")
+            print(f"  baseline: export --rdf-format turtle {base['seconds']:.1f} s ({base['cpu']:.0f} s CPU, "
+                  f"peak {base['peak_mb']:.0f} MB RSS) "
                   f"(site build = {r['seconds'] / base['seconds']:.1f}x the Turtle export)")
     return 0
 

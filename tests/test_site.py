@@ -267,11 +267,19 @@ def test_void_counts_come_from_sparql_and_checksums_match(bundled_site, bundled_
 
 def test_dumps_are_the_store(bundled_site, bundled_store):
     import rdflib
+    from rdflib.compare import isomorphic
+
+    from graph.export import export_rdf
 
     out, _ = bundled_site
+    # written a subject at a time, yet the exporter's bytes (Turtle, N-Triples) and graph (JSON-LD)
+    assert (out / "downloads" / "computekg.ttl").read_bytes() == export_rdf(bundled_store, "turtle")
+    nt = gzip.decompress((out / "downloads" / "computekg.nt.gz").read_bytes())
+    assert nt == export_rdf(bundled_store, "nt")
     ttl = rdflib.Graph().parse(out / "downloads" / "computekg.ttl", format="turtle")
     jsonld = rdflib.Graph().parse(out / "downloads" / "computekg.jsonld", format="json-ld")
     assert len(ttl) == len(jsonld) > 10_000
+    assert isomorphic(ttl, jsonld)
     graphml = (out / "downloads" / "computekg.graphml").read_text()
     assert "anthropic-xai-colossus-1" in graphml
 

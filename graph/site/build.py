@@ -18,6 +18,7 @@ from typing import Callable
 from ..errors import ComputeKGError
 
 MARKER = ".computekg-site"
+AFTER_DUMPS = {"downloads/index.html", "downloads/datapackage.json", "downloads/void.ttl"}
 
 
 @dataclass
@@ -61,15 +62,17 @@ def build_site(store, out: str | os.PathLike, *, base_url: str | None = None, ti
         n = size = pages = 0
         last = time.monotonic()
         made_dirs: set[Path] = set()
-        for path in site.paths():
-            data = site.render(path)
+        # the files that give the dumps' sizes and checksums come after the dumps, whose writing records them
+        paths = list(site.paths())
+        last_paths = [p for p in paths if p in AFTER_DUMPS]
+        for path in [p for p in paths if p not in AFTER_DUMPS] + last_paths:
             target = tmp / path
             if target.parent not in made_dirs:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made_dirs.add(target.parent)
-            target.write_bytes(data)
+            with open(target, "wb") as f:
+                size += site.write(path, f)
             n += 1
-            size += len(data)
             pages += path.endswith(".html")
             if progress and time.monotonic() - last > 1.0:
                 progress(f"{n} files written ({path})")

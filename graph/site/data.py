@@ -47,6 +47,7 @@ class SiteData:
     epoch: bool
     data_as_of: str | None
     today: _dt.date = field(default_factory=_dt.date.today)
+    _order: dict[str, int] = field(default_factory=dict, repr=False)
 
     def company_name(self, cid: str | None, parties: dict | None = None) -> str:
         if not cid:
@@ -54,6 +55,12 @@ class SiteData:
         if cid in self.companies:
             return self.companies[cid]["name"]
         return (parties or {}).get(cid, cid)
+
+    def company_order(self) -> dict[str, int]:
+        """company id -> its position in ``companies`` (found once)."""
+        if len(self._order) != len(self.companies):
+            self._order = {cid: i for i, cid in enumerate(self.companies)}
+        return self._order
 
     def facility_name(self, fid: str) -> str:
         return self.facilities[fid]["name"] if fid in self.facilities else fid
@@ -370,7 +377,8 @@ def graph_view(store, data: SiteData, seeds: list[str] | None = None, depth: int
         ids = sorted({i for s in seeds for i in data.deals_of.get(s, [])})
         deals = [data.deals[i] for i in ids]
         parties = {p for d in deals for p in d["parties"]} | set(seeds)
-        companies = [c for c in data.companies.values() if c["id"] in parties]
+        order = data.company_order()  # the store's order, without a pass over every company per page
+        companies = [data.companies[p] for p in sorted((p for p in parties if p in order), key=order.__getitem__)]
         fac_ids = {f for d in deals for f in d["facilities"]}
         facilities = [f for f in facilities if f["id"] in fac_ids]
     else:
@@ -401,10 +409,10 @@ def deal_terms(data: SiteData) -> dict[str, list]:
     return out
 
 
-def map_points(data: SiteData) -> list[dict]:
-    """Every facility with coordinates: position, power, status, country, operator, page."""
+def map_points(data: SiteData, ids: list[str] | None = None) -> list[dict]:
+    """Every facility with coordinates (or those of ``ids``): position, power, status, country, operator."""
     pts = []
-    for f in data.facilities.values():
+    for f in (data.facilities.values() if ids is None else [data.facilities[i] for i in ids]):
         if f["lat"] is None or f["lon"] is None:
             continue
         pts.append({"id": f["id"], "name": f["name"], "lat": float(f["lat"]), "lon": float(f["lon"]),

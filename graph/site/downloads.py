@@ -1,8 +1,10 @@
 """The site's data files: whole-graph dumps, CSV tables, a Frictionless data package, a VoID/DCAT
 description, and each entity's own RDF (``company/<id>/index.ttl``).
 
-Dumps come from the library's exporters (:func:`graph.export.export_rdf`,
-:func:`graph.analytics.export_graph`); counts in ``void.ttl`` come from SPARQL on the store.
+Dumps come from the library's exporters, written straight to their files one subject at a time
+(:func:`graph.export.write_rdf`: the bytes of :func:`graph.export.export_rdf` for Turtle and
+N-Triples, the same graph for JSON-LD) and :func:`graph.analytics.build_graph` over the deals the
+site has read; counts in ``void.ttl`` come from SPARQL on the store.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ DUMPS = [  # file, title, media type, format
     ("computekg.graphml", "The company graph (one edge per deal) as GraphML", "application/graphml+xml", "graphml"),
 ]
 TABLES = ["deals.csv", "companies.csv", "facilities.csv"]
+DUMP_NAMES = {name for name, *_ in DUMPS}
 
 DEAL_FIELDS = [("id", "string", "The deal's id (its page is deal/<id>/)"), ("kind", "string", "Deal kind"),
                ("status", "string", "Status"), ("provider", "string", "Provider company id"),
@@ -86,11 +89,33 @@ def _csv(fields, rows) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+class _Sink:
+    """A binary file that counts and hashes what is written to it (and passes it on, if given one)."""
+
+    def __init__(self, out=None):
+        self.out, self.size, self.sha = out, 0, hashlib.sha256()
+
+    def write(self, b) -> int:
+        self.size += len(b)
+        self.sha.update(b)
+        if self.out is not None:
+            self.out.write(b)
+        return len(b)
+
+    def flush(self) -> None:
+        if self.out is not None:
+            self.out.flush()
+
+
 class Downloads:
-    """Every file under ``downloads/``, made once per site on first request."""
+    """Every file under ``downloads/``. The whole-graph dumps are written one subject at a time
+    (:func:`graph.export.write_rdf`) straight to their file (:meth:`write`), so a build holds none
+    of them whole; their sizes and checksums, which the listing, ``datapackage.json`` and
+    ``void.ttl`` give, are recorded as they are written (or found by writing them to nowhere)."""
 
     def __init__(self, site: "Site"):
         self.site = site
+        self._meta: dict[str, tuple[int, str]] = {}
 
     def paths(self) -> Iterator[str]:
         for name, *_ in DUMPS:
@@ -104,6 +129,10 @@ class Downloads:
         from .pages import NotFound
 
         name = path[len("downloads/"):]
+        if name in DUMP_NAMES:
+            buf = io.BytesIO()
+            self.write(name, buf)
+            return buf.getvalue()
         if name in self.files:
             return self.files[name]
         if name == "datapackage.json":
@@ -112,18 +141,54 @@ class Downloads:
             return self.void
         raise NotFound(f"no download {path!r}")
 
+    def write(self, name: str, out) -> int:
+        """Write the download ``name`` to the binary file ``out``; returns its size in bytes."""
+        sink = _Sink(out)
+        if name in DUMP_NAMES:
+            self._dump(name, sink)
+        else:
+            sink.write(self.render("downloads/" + name))
+        self._meta[name] = (sink.size, sink.sha.hexdigest())
+        return sink.size
+
     @cached_property
-    def files(self) -> dict[str, bytes]:
-        from ..analytics import export_graph
-        from ..export import export_rdf
+    def _subjects(self) -> list:
+        from ..export import sorted_subjects
+
+        return sorted_subjects(self.site.store)
+
+    def _dump(self, name: str, sink: "_Sink") -> None:
+        from ..export import _ox, write_rdf
 
         store = self.site.store
-        out: dict[str, bytes] = {}
-        out["computekg.ttl"] = export_rdf(store, "turtle")
-        out["computekg.nt.gz"] = gzip.compress(export_rdf(store, "nt"), mtime=0)
-        out["computekg.jsonld"] = export_rdf(store, "jsonld")
-        out["computekg.graphml"] = export_graph(store, "graphml")
+        subjects = self._subjects if _ox(store) is not None else None
+        if name == "computekg.ttl":
+            write_rdf(store, "turtle", sink, subjects=subjects)
+        elif name == "computekg.nt.gz":
+            with gzip.GzipFile(filename="", mode="wb", fileobj=sink, mtime=0) as gz:
+                write_rdf(store, "nt", gz, subjects=subjects)
+        elif name == "computekg.jsonld":
+            write_rdf(store, "jsonld", sink, subjects=subjects)
+        elif name == "computekg.graphml":
+            from ..analytics import build_graph, serialize_graph
+
+            d = self.site.data  # the deals already read, not a second reading of the store
+            sink.write(serialize_graph(build_graph(list(d.companies.values()), list(d.deals.values())), "graphml"))
+
+    def _size_hash(self, name: str) -> tuple[int, str]:
+        if name not in self._meta:
+            if name in DUMP_NAMES:
+                self.write(name, None)
+            else:
+                data = self.files[name]
+                self._meta[name] = (len(data), hashlib.sha256(data).hexdigest())
+        return self._meta[name]
+
+    @cached_property
+    def files(self) -> dict[str, bytes]:
+        """The CSV tables (a few short fields per row)."""
         d = self.site.data
+        out: dict[str, bytes] = {}
         deals = []
         for x in d.deals.values():
             head_mw = next((v for v in x["power_mw"] if v["headline"]), None)
@@ -143,17 +208,20 @@ class Downloads:
         out["facilities.csv"] = _csv(FACILITY_FIELDS, [{**f, "power_mw": f["power"]} for f in d.facilities.values()])
         return out
 
+    def _bytes(self, name: str) -> int:
+        return self._size_hash(name)[0]
+
     def _hash(self, name: str) -> str:
-        return hashlib.sha256(self.files[name]).hexdigest()
+        return self._size_hash(name)[1]
 
     def listing(self) -> list[dict]:
         rows = []
         for name, title, media, fmt in DUMPS:
-            rows.append({"name": name, "title": title, "media": media, "bytes": len(self.files[name]),
+            rows.append({"name": name, "title": title, "media": media, "bytes": self._bytes(name),
                          "sha256": self._hash(name)})
         for name in TABLES:
             rows.append({"name": name, "title": f"CSV table of {name[:-4]}", "media": "text/csv",
-                         "bytes": len(self.files[name]), "sha256": self._hash(name)})
+                         "bytes": self._bytes(name), "sha256": self._hash(name)})
         rows.append({"name": "datapackage.json", "title": "Frictionless data package describing the CSV tables",
                      "media": "application/json", "bytes": len(self.datapackage),
                      "sha256": hashlib.sha256(self.datapackage).hexdigest()})
@@ -170,11 +238,11 @@ class Downloads:
             fields = [{"name": n, "type": t, "description": desc} for n, t, desc in schemas[name]]
             schema = {"fields": fields, "primaryKey": ["id"]}
             resources.append({"name": name[:-4], "path": name, "profile": "tabular-data-resource", "format": "csv",
-                              "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(self.files[name]),
+                              "mediatype": "text/csv", "encoding": "utf-8", "bytes": self._bytes(name),
                               "hash": "sha256:" + self._hash(name), "schema": schema})
         for name, title, media, fmt in DUMPS:
             resources.append({"name": name.replace(".", "-"), "path": name, "title": title, "mediatype": media,
-                              "format": fmt, "bytes": len(self.files[name]), "hash": "sha256:" + self._hash(name)})
+                              "format": fmt, "bytes": self._bytes(name), "hash": "sha256:" + self._hash(name)})
         licences = [{"name": "CC-BY-4.0", "path": D.LICENCE_URL, "title": "Creative Commons Attribution 4.0"}]
         pkg = {
             "name": "computekg", "title": "computekg: an open knowledge graph of AI compute deals",
@@ -246,7 +314,7 @@ class Downloads:
             lines += [f"<{name}> a dcat:Distribution ;",
                       f'  dcterms:title "{titles.get(name, "CSV table of " + name[:-4])}"@en ;',
                       f"  dcat:downloadURL <{name}> ;", f'  dcat:mediaType "{media[name]}" ;',
-                      f"  dcat:byteSize {len(self.files[name])} ;", f"  dcterms:license <{D.LICENCE_URL}> ;",
+                      f"  dcat:byteSize {self._bytes(name)} ;", f"  dcterms:license <{D.LICENCE_URL}> ;",
                       "  spdx:checksum [ a spdx:Checksum ; spdx:algorithm spdx:checksumAlgorithm_sha256 ;",
                       f'    spdx:checksumValue "{self._hash(name)}"^^xsd:hexBinary ] .', ""]
         return "\n".join(lines).encode("utf-8")
@@ -254,44 +322,70 @@ class Downloads:
 
 class EntityRdf:
     """Each company's, deal's and facility's own triples (and those of the nodes under its IRI:
-    figures, compute uses...), plus the sources they cite, as Turtle."""
+    figures, compute uses...), plus the sources they cite, as Turtle.
+
+    One pass over the store finds each entity's subjects (only the subjects are kept); a page's
+    triples are read from the store's index when it is asked for, so the work of a page grows with
+    that entity, not with the store."""
 
     def __init__(self, store):
         self.store = store
 
     @cached_property
     def _groups(self) -> dict[str, list]:
+        from ..export import _ox
+
+        if _ox(self.store) is None:
+            return self._groups_from_dump()
+        import pyoxigraph as ox
+
+        onto = ox.NamedNode(ONTOLOGY_GRAPH)
+        prefixes = tuple(f"{ID_NS}{k}/" for k in ("company", "deal", "facility"))
+        groups: dict[str, set] = defaultdict(set)
+        for q in _ox(self.store).quads_for_pattern(None, None, None):
+            s = q.subject
+            if not isinstance(s, ox.NamedNode) or q.graph_name == onto or not s.value.startswith(prefixes):
+                continue
+            kind, rest = s.value[len(ID_NS):].split("/", 1)
+            groups[f"{kind}/{rest.split('/', 1)[0]}"].add(s)
+        return {k: sorted(v, key=str) for k, v in groups.items()}
+
+    def _groups_from_dump(self) -> dict[str, list]:
+        """Any other store: every triple grouped by entity (held whole)."""
         import pyoxigraph as ox
 
         groups: dict[str, list] = defaultdict(list)
-        sources: dict[str, list] = defaultdict(list)
-        prefixes = tuple(f"{ID_NS}{k}/" for k in ("company", "deal", "facility"))
-        seen = set()
+        prefixes = tuple(f"{ID_NS}{k}/" for k in ("company", "deal", "facility", "source"))
         for q in ox.parse(self.store.dump_nquads(), format=ox.RdfFormat.N_QUADS):
             if getattr(q.graph_name, "value", None) == ONTOLOGY_GRAPH:
                 continue
-            t = ox.Triple(q.subject, q.predicate, q.object)
-            if t in seen:
-                continue
-            seen.add(t)
             s = getattr(q.subject, "value", "")
-            if s.startswith(ID_NS + "source/"):
-                sources[s].append(t)
-                continue
             if s.startswith(prefixes):
                 kind, rest = s[len(ID_NS):].split("/", 1)
-                owner = f"{kind}/{rest.split('/', 1)[0]}"
-                groups[owner].append(t)
-        self._sources = sources
-        return groups
+                groups[f"{kind}/{rest.split('/', 1)[0]}"].append(ox.Triple(q.subject, q.predicate, q.object))
+        return {k: sorted(set(v), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+                for k, v in groups.items()}
+
+    def _triples(self, key: str) -> list:
+        from ..export import _ox, triples_of
+
+        if _ox(self.store) is None:
+            return list(self._groups.get(key, []))
+        return [t for s in self._groups.get(key, []) for t in triples_of(self.store, s)]
 
     def turtle(self, kind: str, ident: str) -> bytes:
         import pyoxigraph as ox
 
-        triples = list(self._groups.get(f"{kind}/{ident}", []))
+        from ..export import _ox, triples_of
+
+        triples = self._triples(f"{kind}/{ident}")
         cited = sorted({t.object.value for t in triples
                         if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(ID_NS + "source/")})
         for s in cited:
-            triples.extend(self._sources.get(s, []))
+            if _ox(self.store) is None:
+                triples.extend(t for t in self._groups.get("source/" + s[len(ID_NS + "source/"):].split("/")[0], [])
+                               if t.subject.value == s)
+            else:
+                triples.extend(triples_of(self.store, ox.NamedNode(s)))
         triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))

@@ -136,8 +136,14 @@ class Site:
         return Downloads(self)
 
     def ids(self, kind: str) -> list[str]:
-        table = {"company": self.data.companies, "deal": self.data.deals, "facility": self.data.facilities}[kind]
-        return [i for i in table if D.SAFE_ID.match(i) and ".." not in i]
+        return list(self._ids[kind])
+
+    @cached_property
+    def _ids(self) -> dict[str, dict[str, None]]:
+        """Each kind's ids that make a page (an ordered set: found once, not per page)."""
+        d = self.data
+        return {kind: dict.fromkeys(i for i in table if D.SAFE_ID.match(i) and ".." not in i)
+                for kind, table in (("company", d.companies), ("deal", d.deals), ("facility", d.facilities))}
 
     # ------------------------------------------------------------------ paths
     def paths(self) -> Iterator[str]:
@@ -164,6 +170,15 @@ class Site:
         yield "assets/vendor/vis-network.min.js"
         yield "assets/vendor/view.js"
 
+    def write(self, path: str, out) -> int:
+        """Write one site file to the binary file ``out`` (the whole-graph dumps a piece at a time,
+        never whole in memory); returns its size in bytes."""
+        if path.startswith("downloads/") and path != "downloads/index.html":
+            return self._downloads.write(path[len("downloads/"):], out)
+        data = self.render(path)
+        out.write(data)
+        return len(data)
+
     def render(self, path: str) -> bytes:
         """The bytes of one site file; :class:`NotFound` for a path that is not in the site."""
         path = path.lstrip("/")
@@ -182,7 +197,7 @@ class Site:
             return self._downloads.render(path)
         if len(parts) == 3 and parts[0] in ENTITY_KINDS and parts[2] in ("index.html", "index.ttl"):
             kind, ident, leaf = parts
-            if ident not in self.ids(kind):
+            if ident not in self._ids[kind]:
                 raise NotFound(f"no {kind} {ident!r}")
             if leaf == "index.ttl":
                 return self._rdf.turtle(kind, ident)
@@ -276,7 +291,7 @@ class Site:
     def _facility(self, fid: str) -> str:
         r = D.facility_page(self.store, self.data, fid)
         f = r["facility"]
-        point = [p for p in D.map_points(self.data) if p["id"] == fid] if f["lat"] is not None else []
+        point = D.map_points(self.data, [fid]) if f["lat"] is not None else []
         return self._page("facility.html.j2", f"facility/{fid}/index.html", f["name"], r=r,
                           chart=charts.power_chart(r["timeline"]), ttl=True,
                           map_json=_json_block({"points": point, "tiles": self.tiles, "single": True}),
