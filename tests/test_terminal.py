@@ -31,15 +31,8 @@ TABULAR = [
 DISPUTED = "anthropic-xai-colossus-1"  # sources disagree on its MW, GPUs, price and total
 
 
-def in_pty(args, columns=80, lines=200, **env_extra):
-    """Run `python -m graph ARGS` with stdout on a pseudo-terminal; (stdout text, stderr, code)."""
-    env = dict(os.environ, COLUMNS=str(columns), LINES=str(lines), PAGER="cat")
-    env.update({k: v for k, v in env_extra.items() if v is not None})
-    for k in [k for k, v in env_extra.items() if v is None]:
-        env.pop(k, None)
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "graph", *args], stdout=slave, stderr=subprocess.PIPE, env=env)
-    os.close(slave)
+def _read_terminal(master: int) -> bytes:
+    """Everything written to a pseudo-terminal until the child closes it; closes it."""
     out = b""
     while True:
         try:
@@ -50,6 +43,19 @@ def in_pty(args, columns=80, lines=200, **env_extra):
             break
         out += chunk
     os.close(master)
+    return out
+
+
+def in_pty(args, columns=80, lines=200, **env_extra):
+    """Run `python -m graph ARGS` with stdout on a pseudo-terminal; (stdout text, stderr, code)."""
+    env = dict(os.environ, COLUMNS=str(columns), LINES=str(lines), PAGER="cat")
+    env.update({k: v for k, v in env_extra.items() if v is not None})
+    for k in [k for k, v in env_extra.items() if v is None]:
+        env.pop(k, None)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "graph", *args], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    out = _read_terminal(master)
     err = proc.stderr.read().decode()
     proc.wait()
     return out.decode().replace("\r\n", "\n"), err, proc.returncode
@@ -187,16 +193,7 @@ def _stderr_in_pty(args, cwd=None):
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "graph", *args], stdout=subprocess.PIPE, stderr=slave, cwd=cwd)
     os.close(slave)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        err += chunk
-    os.close(master)
+    err = _read_terminal(master)
     out = proc.stdout.read().decode()
     proc.wait()
     return err.decode(), out, proc.returncode
