@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .build import Progress, _noop, compile_paths, fill_store
+from .build import Progress, _noop, _where, compile_paths, fill_store
 from .generations import exclusive, shared_lease, try_exclusive
 from .errors import Problem, StoreError, ValidationFailed
 from .ontology import DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR
@@ -284,7 +284,7 @@ def _build(root: Path, key: str, paths: Sequence[str | os.PathLike], options: di
     store = None
     try:
         store = OxigraphStore(tmp / "build", read_only=False)
-        fill_store(store, compiled, bulk=True, check=True, where=", ".join(str(p) for p in paths), progress=progress)
+        fill_store(store, compiled, bulk=True, check=True, where=_where(paths), progress=progress)
         store.seal(tmp / "sealed")
         _write_inventory(tmp / "sealed")
         os.rename(tmp / "sealed", root / key)

@@ -59,9 +59,6 @@ def Literal(value: object, datatype: str | None = None) -> Lit:  # noqa: N802 - 
     return Lit(value, str(datatype) if datatype is not None else None)
 
 
-Term = "IRI | Lit"
-
-
 class Triples:
     """A set of (subject IRI, predicate IRI, object IRI or Lit) triples."""
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from .build import Progress, _existing_names, _noop, compile_paths, fill_store
+from .build import Progress, _existing_names, _noop, _where, compile_paths, fill_store
 from .errors import Problem, Report, StoreError, ValidationFailed
 from .remote import STAGING_PREFIX, RemoteStore, insert_text, new_staging_graph, ntriples_chunks
 from .folders import FolderWrite
@@ -54,10 +54,6 @@ def _digest(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _where(paths) -> str:
-    return ", ".join(str(p) for p in paths)
 
 
 def _manifest(files: Sequence[Path], options: dict[str, Any]) -> dict[str, Any]:
